@@ -1,0 +1,71 @@
+/**
+ * What a dispatch subscriber sees, one line per message: a stand-in for the dispatch console until
+ * it exists (issue: dispatch console). It acknowledges every event, as dispatch does, so that the
+ * car's delivery states reach "received".
+ */
+import mqtt from "mqtt";
+import { newMessageId } from "../../src/contracts/message-id.ts";
+
+export interface TextConsoleOptions {
+  url: string;
+  fleet: string;
+  protocolVersion: 4 | 5;
+  write: (line: string) => void;
+}
+
+interface Envelope {
+  id: string;
+  type: string;
+  src: string;
+  seq?: number;
+  body: Record<string, unknown>;
+}
+
+function describe(message: Envelope): string {
+  const b = message.body;
+  switch (message.type) {
+    case "position":
+      return `position ${Number(b.lat).toFixed(5)}, ${Number(b.lon).toFixed(5)} ${b.speed === undefined ? "" : `${(Number(b.speed) * 3.6).toFixed(0)} km/h`}`;
+    case "track":
+      return `track batch of ${(b.points as unknown[]).length} points`;
+    case "presence":
+      return `presence ${String(b.state)}`;
+    default:
+      return `${message.type} ${JSON.stringify(b).slice(0, 80)}`;
+  }
+}
+
+export function startTextConsole(options: TextConsoleOptions): { stop: () => Promise<void> } {
+  const client = mqtt.connect(options.url, {
+    clientId: `sosm-dispatch-console-${process.pid}`,
+    protocolVersion: options.protocolVersion,
+    reconnectPeriod: 1000,
+  });
+  client.on("message", (topic, payload) => {
+    if (topic.endsWith("/cmd")) return; // dispatch's own commands, acks included
+    let message: Envelope;
+    try {
+      message = JSON.parse(payload.toString("utf8")) as Envelope;
+    } catch {
+      options.write(`[dispatch] unreadable message on ${topic}`);
+      return;
+    }
+    const time = new Date().toISOString().slice(11, 19);
+    options.write(
+      `[dispatch ${time}] ${message.src}${message.seq === undefined ? "" : ` #${message.seq}`} ${describe(message)}`,
+    );
+    if (topic.endsWith("/events")) {
+      const ack = {
+        v: 1,
+        id: newMessageId(Date.now()),
+        type: "ack",
+        ts: new Date().toISOString(),
+        src: "dispatch",
+        body: { ref: message.id },
+      };
+      client.publish(topic.replace(/\/events$/, "/cmd"), JSON.stringify(ack), { qos: 1 });
+    }
+  });
+  client.on("connect", () => client.subscribe(`sosm/v1/${options.fleet}/+/+`, { qos: 1 }));
+  return { stop: () => client.endAsync().then(() => undefined) };
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm start`: the whole system on its embedded defaults, with no hardware.
+ * Today: a simulated receiver drives through Bordeaux into a real pty pair (socat) — or replays a
+ * recorded capture with `--capture FILE` — and the terminal core reads the other end exactly as it
+ * reads a receiver, printing its fixes and the receiver's health. Ctrl-C stops everything.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createLogger } from "../../src/app/logger.ts";
+import { EmbeddedBroker } from "../sim/embedded-broker.ts";
+import { GnssReplayer } from "../sim/gnss-replayer.ts";
+import { PtyPair } from "../sim/pty-pair.ts";
+import { SimulatedReceiver } from "../sim/simulated-receiver.ts";
+import { startTextConsole } from "./dispatch-text-console.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const logger = createLogger({ name: "launcher", level: "warn" });
+
+async function main(): Promise<void> {
+  const runDir = mkdtempSync(join(tmpdir(), "sosm-demo-"));
+  const dataDir = join(root, "data", "demo");
+  mkdirSync(dataDir, { recursive: true });
+  // An embedded broker unless SOSM_MQTT_URL names a real one (which then speaks MQTT 5).
+  const externalUrl = process.env.SOSM_MQTT_URL;
+  const broker = externalUrl ? null : await EmbeddedBroker.start();
+  const mqttUrl = externalUrl ?? (broker as EmbeddedBroker).url;
+  const protocolVersion = externalUrl ? 5 : 4;
+  const pty = await PtyPair.open(runDir, { a: "receiver", b: "sosm-gnss" });
+  // `npm start -- --capture FILE` replays a recorded capture instead of driving live.
+  const captureIndex = process.argv.indexOf("--capture");
+  const capture = captureIndex > 0 ? process.argv[captureIndex + 1] : undefined;
+  const receiver = capture
+    ? new GnssReplayer({ capture: resolve(capture), device: pty.paths.a, logger })
+    : new SimulatedReceiver({ device: pty.paths.a, logger });
+  const configPath = join(runDir, "core.json");
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      fleet: "bordeaux",
+      vehicle: "BDX-07",
+      profile: "bdx-07",
+      dataDir,
+      gnss: { port: pty.paths.b },
+      mqtt: { url: mqttUrl, protocolVersion },
+      logLevel: "warn",
+    }),
+  );
+  process.stdout.write(
+    `SOSM demo — simulated car BDX-07 (Bordeaux)\n  receiver pty: ${pty.paths.a} → core reads ${pty.paths.b}\n  track: ${dataDir}/core.sqlite\n  broker: ${mqttUrl}${broker ? " (embedded)" : ""}\n  Ctrl-C to stop\n\n`,
+  );
+  receiver.start();
+  const dispatchConsole = startTextConsole({
+    url: mqttUrl,
+    fleet: "bordeaux",
+    protocolVersion,
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+  const core = spawn(
+    process.execPath,
+    ["--import", "tsx", join(root, "apps/cli/main.ts"), "core", "--config", configPath, "--console"],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+      cwd: root,
+    },
+  );
+  const stop = async () => {
+    core.kill("SIGTERM");
+    await new Promise((r) => core.once("exit", r));
+    await receiver.stop();
+    await dispatchConsole.stop();
+    await broker?.close();
+    await pty.close();
+    rmSync(runDir, { recursive: true, force: true });
+  };
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write("\nstopping…\n");
+    void stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  core.once("exit", (code) => {
+    if (stopping) return;
+    process.stderr.write(`the core exited (${code}); stopping the demo\n`);
+    onSignal();
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,317 @@
+/**
+ * The car's DispatchLink (src/services/dispatch-link.ts) over mqtt.js 5 (PROTOCOL.md A, DESIGN.md §4).
+ *
+ * - Client id `sosm-{fleet}-{vehicle}`, MQTT 5 persistent session (mqtt-options.ts).
+ * - Presence: the last will is a retained QoS 1 `offline`, and every CONNACK publishes a retained
+ *   QoS 1 `online` (birth). Both bypass the outbox, so they carry no `seq`. The will is rebuilt
+ *   before every attempt: receivers de-duplicate on the envelope id, so two wills must not share one.
+ * - Subscribes QoS 1 to the car's own `cmd` and its fleet's `_all/cmd`, and nothing else.
+ * - Reconnects with capped backoff. mqtt.js has none, only a fixed `reconnectPeriod` that it reads
+ *   when a connection closes (PITFALLS.md), so `client.options.reconnectPeriod` always holds the
+ *   delay for the next close: it grows after each close and resets on CONNACK.
+ * - `publish` never lets mqtt.js queue (it keeps its queue in memory, which a power cut empties):
+ *   it rejects at once while offline, and rejects on close what awaits a PUBACK, removing mqtt.js's
+ *   copy so that the outbox alone decides what is sent again.
+ * Every handler catches and logs: nothing here throws out of an event.
+ */
+import type { IConnackPacket, ISubscriptionGrant, Packet } from "mqtt";
+import { maxPayloadBytes } from "../contracts/fields.ts";
+import { type CarTopicSuffix, cmdTopic, fleetCmdTopic, mqttClientId, topicFor } from "../contracts/ids.ts";
+import type { DispatchLink, DispatchLinkStatus, PublishOptions } from "../services/dispatch-link.ts";
+import type { Clock, Logger } from "../services/ports.ts";
+import { type MqttClientLike, type MqttConnect, mqttJsConnect, subackCodes } from "./mqtt-client-like.ts";
+import { type BackoffOptions, buildClientOptions, defaultBackoff, type TlsFiles } from "./mqtt-options.ts";
+import { presenceEnvelope } from "./presence-envelope.ts";
+
+export interface MqttDispatchLinkContext {
+  fleet: string;
+  vehicle: string;
+  url: string;
+  username?: string;
+  password?: string;
+  /** PEM file paths, read when the client is created (a restart picks up rotated files). */
+  tls?: TlsFiles;
+  keepaliveSeconds?: number;
+  logger: Logger;
+  clock: Clock;
+  /** The `app` of the presence body, e.g. "1.2.3". */
+  appVersion: string;
+  backoff?: Partial<BackoffOptions>;
+  sessionExpirySeconds?: number;
+  protocolVersion?: 4 | 5;
+  connectTimeoutMs?: number;
+  /** How long stop() waits for the `offline` PUBACK and the DISCONNECT. */
+  stopTimeoutMs?: number;
+  connect?: MqttConnect;
+}
+
+type StatusListener = (status: DispatchLinkStatus) => void;
+type CommandListener = (topic: string, payload: Buffer) => void;
+
+export class MqttDispatchLink implements DispatchLink {
+  readonly clientId: string;
+  private readonly ctx: MqttDispatchLinkContext;
+  private readonly logger: Logger;
+  private readonly backoff: BackoffOptions;
+  private readonly commandTopics: readonly string[];
+  private readonly statusListeners = new Set<StatusListener>();
+  private readonly commandListeners = new Set<CommandListener>();
+  /** Rejecters of the publishes awaiting their PUBACK (or their write, for QoS 0). */
+  private readonly pending = new Set<(err: Error) => void>();
+  /** The SUBACK code of each command topic at the last CONNACK (undefined: no SUBACK yet). */
+  private readonly grants = new Map<string, number | undefined>();
+  private current: DispatchLinkStatus;
+  private client: MqttClientLike | null = null;
+  private nextDelayMs: number;
+  private lastError: string | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private started = false;
+  private stopped = false;
+
+  constructor(context: MqttDispatchLinkContext) {
+    this.ctx = context;
+    this.clientId = mqttClientId(context.fleet, context.vehicle);
+    this.logger = context.logger.child({ component: "mqtt", clientId: this.clientId });
+    this.backoff = { ...defaultBackoff, ...context.backoff };
+    this.nextDelayMs = this.backoff.initialMs;
+    this.commandTopics = [cmdTopic(context.fleet, context.vehicle), fleetCmdTopic(context.fleet)];
+    this.presence("online"); // Fails now, not at the first CONNACK, on an invalid appVersion.
+    this.current = { state: "stopped", since: context.clock.now() };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.attempt();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    const client = this.client;
+    const timeoutMs = this.ctx.stopTimeoutMs ?? 3000;
+    if (client?.connected) {
+      // An intentional DISCONNECT discards the will (MQTT 5 §3.14.4), so say `offline` ourselves.
+      try {
+        await withTimeout(this.send(client, "presence", this.presence("offline"), 1, true), timeoutMs);
+      } catch (err) {
+        this.logger.warn({ err }, "offline presence not acknowledged before stop");
+      }
+    }
+    if (client) {
+      await withTimeout(
+        new Promise<void>((resolve) => client.end(!client.connected, resolve)),
+        timeoutMs,
+      ).catch((err: unknown) => this.logger.warn({ err }, "mqtt client did not end cleanly"));
+    }
+    this.rejectPending(new Error("dispatch link stopped"));
+    this.setStatus({ state: "stopped", since: this.ctx.clock.now() });
+    this.logger.info("dispatch link stopped");
+  }
+
+  isConnected(): boolean {
+    return this.current.state === "connected" && this.client?.connected === true;
+  }
+
+  status(): DispatchLinkStatus {
+    return this.current;
+  }
+
+  /** Each command topic with its last SUBACK code (1 = granted QoS 1, >= 0x80 = refused), for diagnostics. */
+  subscriptions(): ReadonlyMap<string, number | undefined> {
+    return new Map(this.commandTopics.map((topic) => [topic, this.grants.get(topic)]));
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onCommand(listener: CommandListener): () => void {
+    this.commandListeners.add(listener);
+    return () => this.commandListeners.delete(listener);
+  }
+
+  publish(suffix: CarTopicSuffix, payload: string, options: PublishOptions): Promise<void> {
+    const client = this.client;
+    if (client === null || !this.isConnected()) {
+      return Promise.reject(new Error(`dispatch link is not connected (${this.current.state})`));
+    }
+    return this.send(client, suffix, payload, options.qos, options.retain);
+  }
+
+  private send(client: MqttClientLike, suffix: CarTopicSuffix, payload: string, qos: 0 | 1, retain: boolean) {
+    const size = Buffer.byteLength(payload, "utf8");
+    // PROTOCOL.md A: every payload is at most 64 KiB; the broker would drop the connection anyway.
+    if (size > maxPayloadBytes) {
+      return Promise.reject(new RangeError(`payload of ${size} bytes exceeds ${maxPayloadBytes}`));
+    }
+    const topic = topicFor(this.ctx.fleet, this.ctx.vehicle, suffix);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
+        this.pending.delete(settle);
+        if (err) reject(err);
+        else resolve();
+      };
+      this.pending.add(settle);
+      try {
+        client.publish(topic, payload, { qos, retain }, (err) => settle(err ?? undefined));
+      } catch (err) {
+        settle(toError(err));
+      }
+    });
+  }
+
+  private attempt(): void {
+    this.retryTimer = null;
+    if (this.stopped) return;
+    this.setStatus({ state: "connecting", since: this.ctx.clock.now() });
+    let client: MqttClientLike;
+    try {
+      const options = buildClientOptions({
+        ...this.ctx,
+        clientId: this.clientId,
+        reconnectPeriodMs: this.nextDelayMs,
+        will: {
+          topic: topicFor(this.ctx.fleet, this.ctx.vehicle, "presence"),
+          payload: this.presence("offline"),
+        },
+      });
+      client = (this.ctx.connect ?? mqttJsConnect)(this.ctx.url, options);
+    } catch (err) {
+      // A TLS file missing or unreadable (mid-rotation?) or a bad URL: retried like an outage,
+      // with the reason shown, because the car must keep running (DESIGN.md §3).
+      this.lastError = toError(err).message;
+      this.logger.error({ err }, "cannot create the mqtt client");
+      this.retryTimer = setTimeout(() => this.attempt(), this.goOffline());
+      return;
+    }
+    this.client = client;
+    // Every listener before connect(): a persistent session delivers queued commands right after
+    // the CONNACK, and mqtt.js drops them when no `message` handler exists yet (PITFALLS.md).
+    client.on("message", (topic: string, payload: Buffer) =>
+      this.guard("message", () => this.onMessage(topic, payload)),
+    );
+    client.on("connect", (connack: IConnackPacket) =>
+      this.guard("connect", () => this.onConnack(client, connack)),
+    );
+    client.on("close", () => this.guard("close", () => this.onClose(client)));
+    client.on("reconnect", () => this.guard("reconnect", () => this.onReconnect(client)));
+    client.on("error", (err: Error) => {
+      this.lastError = err.message;
+      this.logger.warn({ err }, "mqtt error");
+    });
+    client.connect();
+  }
+
+  private onConnack(client: MqttClientLike, connack: IConnackPacket): void {
+    if (this.stopped) return;
+    this.nextDelayMs = this.backoff.initialMs;
+    client.options.reconnectPeriod = this.nextDelayMs;
+    this.lastError = undefined;
+    this.setStatus({ state: "connected", since: this.ctx.clock.now() });
+    this.logger.info({ sessionPresent: connack.sessionPresent }, "connected to the broker");
+    this.send(client, "presence", this.presence("online"), 1, true).catch((err: unknown) =>
+      this.logger.warn({ err }, "birth presence not published"),
+    );
+    const wanted = Object.fromEntries(this.commandTopics.map((topic) => [topic, { qos: 1 as const }]));
+    client.subscribe(wanted, (err, granted, packet) =>
+      this.guard("suback", () => this.checkGrants(err, granted, packet)),
+    );
+  }
+
+  private checkGrants(err: Error | null, granted?: ISubscriptionGrant[], packet?: Packet): void {
+    const codes = subackCodes(this.commandTopics.length, granted, packet);
+    this.commandTopics.forEach((topic, i) => {
+      const code = codes[i];
+      this.grants.set(topic, code);
+      if (code === undefined) this.logger.error({ err, topic }, "subscription not confirmed");
+      else if (code >= 0x80) this.logger.error({ topic, code }, "subscription refused by the broker (ACL?)");
+      else if (code < 1)
+        this.logger.warn({ topic, code }, "subscription downgraded to QoS 0: commands may be lost");
+      else this.logger.debug({ topic, code }, "subscribed");
+    });
+  }
+
+  private onClose(client: MqttClientLike): void {
+    if (client !== this.client) return;
+    this.rejectPending(new Error("connection to the broker closed before the PUBACK"));
+    // Remove mqtt.js's copies: it would send them again after the reconnect, behind the outbox's back.
+    for (const [id, entry] of Object.entries(client.outgoing)) {
+      if (entry.cmd === "publish") client.removeOutgoingMessage(Number(id));
+    }
+    if (this.stopped) return;
+    // mqtt.js's own `close` listener ran first and scheduled the retry after `nextDelayMs`.
+    const delay = this.goOffline();
+    client.options.reconnectPeriod = this.nextDelayMs;
+    this.logger.warn({ retryInMs: delay, lastError: this.lastError }, "disconnected from the broker");
+  }
+
+  private onReconnect(client: MqttClientLike): void {
+    if (this.stopped) return;
+    // mqtt.js reads options.will at each CONNECT: give each connection its own will id and time.
+    const will = client.options.will;
+    if (will) will.payload = Buffer.from(this.presence("offline"));
+    this.setStatus({ state: "connecting", since: this.ctx.clock.now() });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    // A session created by an older build could hold other subscriptions: pass on commands only.
+    if (!this.commandTopics.includes(topic)) {
+      this.logger.warn({ topic }, "message on a topic that is not a command topic; dropped");
+      return;
+    }
+    for (const listener of this.commandListeners)
+      this.guard("command listener", () => listener(topic, payload));
+  }
+
+  /** Shows `offline` with the delay before the next attempt, and grows the one after (×factor, capped). */
+  private goOffline(): number {
+    const delay = this.nextDelayMs;
+    this.nextDelayMs = Math.min(this.backoff.maxMs, Math.round(delay * this.backoff.factor));
+    const { lastError } = this;
+    this.setStatus({ state: "offline", since: this.ctx.clock.now(), retryInMs: delay, lastError });
+    return delay;
+  }
+
+  private presence(state: "online" | "offline"): string {
+    return presenceEnvelope(this.ctx, state, this.ctx.clock.now());
+  }
+
+  private rejectPending(err: Error): void {
+    for (const reject of [...this.pending]) reject(err);
+  }
+
+  private setStatus(status: DispatchLinkStatus): void {
+    this.current = status;
+    for (const listener of this.statusListeners) this.guard("status listener", () => listener(status));
+  }
+
+  private guard(what: string, action: () => void): void {
+    try {
+      action();
+    } catch (err) {
+      this.logger.error({ err, what }, "error in an mqtt event handler");
+    }
+  }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

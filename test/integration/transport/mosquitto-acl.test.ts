@@ -1,0 +1,247 @@
+/**
+ * The shipped broker configuration (hardware/mosquitto/mosquitto.conf and acl) on a real mosquitto,
+ * with TLS and dev certificates from make-dev-certs.sh. Only the certificate folder and the listener
+ * port are changed for the test. DESIGN.md §4: a vehicle may only publish and subscribe under its
+ * own prefix.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../../src/services/ports.ts";
+import { MqttDispatchLink } from "../../../src/transport/mqtt-dispatch-link.ts";
+import { Mosquitto } from "../../support/mosquitto.ts";
+import { waitUntil } from "../../support/socat.ts";
+
+const hardware = new URL("../../../hardware/mosquitto/", import.meta.url).pathname;
+const carA = "sosm-bordeaux-BDX-07";
+const carB = "sosm-bordeaux-BDX-08";
+const dispatch = "sosm-dispatch";
+const stranger = "sosm-bordeaux-BDX-99"; // signed by the CA, but not in the roster
+const logger = pino({ level: "silent" });
+
+let certs: string;
+let broker: Mosquitto;
+let url: string;
+
+/** The shipped mosquitto.conf, minus what the test harness sets itself (listener, persistence, logs). */
+function shippedConfig(): string[] {
+  return readFileSync(join(hardware, "mosquitto.conf"), "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .filter((line) => !/^(listener|persistence_location|autosave_interval|log_dest|log_type)\b/.test(line))
+    .map((line) => line.replaceAll("/etc/mosquitto/sosm/", `${certs}/`));
+}
+
+beforeAll(async () => {
+  certs = mkdtempSync(join(tmpdir(), "sosm-certs-"));
+  execFileSync(join(hardware, "make-dev-certs.sh"), [certs, carA, carB, dispatch, stranger], {
+    stdio: "pipe",
+  });
+  copyFileSync(join(hardware, "acl"), join(certs, "acl"));
+  broker = await Mosquitto.start({ allowAnonymous: false, extraConfig: shippedConfig() });
+  url = `mqtts://127.0.0.1:${broker.port}`;
+});
+
+afterAll(async () => {
+  await broker?.close();
+  rmSync(certs, { recursive: true, force: true });
+});
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function identity(name: string): IClientOptions {
+  const read = (file: string) => readFileSync(join(certs, file));
+  return { ca: read("ca.crt"), cert: read(`${name}.crt`), key: read(`${name}.key`) };
+}
+
+async function connectAs(name: string, options: IClientOptions = {}): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(url, {
+    ...identity(name),
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...options,
+  });
+  cleanups.push(() => client.endAsync(true));
+  return client;
+}
+
+function collect(client: MqttClient) {
+  const seen: Array<{ topic: string; payload: string }> = [];
+  client.on("message", (topic, payload) => seen.push({ topic, payload: payload.toString() }));
+  return seen;
+}
+
+/** A car through the product's own link, with its certificate files as the config gives them. */
+function carLink(vehicle: string, name: string) {
+  const link = new MqttDispatchLink({
+    fleet: "bordeaux",
+    vehicle,
+    url,
+    tls: { ca: join(certs, "ca.crt"), cert: join(certs, `${name}.crt`), key: join(certs, `${name}.key`) },
+    logger,
+    clock: systemClock,
+    appVersion: "1.2.3",
+    backoff: { initialMs: 200, factor: 2, maxMs: 1000 },
+  });
+  const commands: string[] = [];
+  link.onCommand((_topic, payload) => commands.push(payload.toString()));
+  cleanups.push(() => link.stop());
+  return { link, commands };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
+  it("is what make-acl.sh generates for the example roster", () => {
+    const generated = execFileSync(join(hardware, "make-acl.sh"), ["bordeaux/BDX-07", "bordeaux/BDX-08"]);
+    expect(generated.toString()).toBe(readFileSync(join(hardware, "acl"), "utf8"));
+  });
+
+  it("refuses a roster where two cars would share one certificate identity", () => {
+    // sosm-a-b-c is fleet a-b / vehicle c and fleet a / vehicle b-c: one certificate, two prefixes.
+    const run = () => execFileSync(join(hardware, "make-acl.sh"), ["a-b/c", "a/b-c"], { stdio: "pipe" });
+    expect(run).toThrow(/ambiguous/);
+  });
+
+  it("lets car A connect over TLS, announce itself and publish its own topics", async () => {
+    const dispatchClient = await connectAs(dispatch);
+    const seen = collect(dispatchClient);
+    await dispatchClient.subscribeAsync("sosm/v1/#", { qos: 1 });
+    const { link } = carLink("BDX-07", carA);
+    link.start();
+    await waitUntil(() => link.isConnected(), "car A connected");
+    await waitUntil(() => [...link.subscriptions().values()].every((code) => code === 1), "SUBACKs");
+    for (const suffix of ["position", "track", "status", "equipment", "events"] as const) {
+      await link.publish(suffix, `{"s":"${suffix}"}`, { qos: 1, retain: false });
+    }
+    await waitUntil(() => seen.length >= 6, "birth and five messages");
+    expect(seen.map((m) => m.topic.split("/").at(-1))).toEqual([
+      "presence",
+      "position",
+      "track",
+      "status",
+      "equipment",
+      "events",
+    ]);
+  });
+
+  it("refuses car A's publish into car B's topics, and B's subscriber never gets it", async () => {
+    const b = await connectAs(carB);
+    const bSeen = collect(b);
+    await b.subscribeAsync("sosm/v1/bordeaux/BDX-08/cmd", { qos: 1 });
+    const d = await connectAs(dispatch);
+    const dSeen = collect(d);
+    await d.subscribeAsync("sosm/v1/bordeaux/BDX-08/#", { qos: 1 });
+    const a = await connectAs(carA);
+    for (const topic of [
+      "sosm/v1/bordeaux/BDX-08/status",
+      "sosm/v1/bordeaux/BDX-08/cmd",
+      "sosm/v1/bordeaux/_all/cmd",
+    ]) {
+      await expect(a.publishAsync(topic, "{}", { qos: 1 })).rejects.toMatchObject({ code: 135 });
+    }
+    await sleep(300);
+    expect(bSeen).toEqual([]);
+    expect(dSeen).toEqual([]);
+  });
+
+  it("never delivers car B's commands to car A, whatever A subscribes to", async () => {
+    const a = await connectAs(carA);
+    const aSeen = collect(a);
+    // mosquitto 2.0 grants these SUBSCRIBEs and enforces read access at delivery instead.
+    await a.subscribeAsync(["sosm/v1/bordeaux/BDX-08/cmd", "sosm/v1/#", "#"], { qos: 1 });
+    const d = await connectAs(dispatch);
+    await d.publishAsync("sosm/v1/bordeaux/BDX-08/cmd", '{"for":"B"}', { qos: 1 });
+    await d.publishAsync("sosm/v1/bordeaux/BDX-07/cmd", '{"for":"A"}', { qos: 1 });
+    await waitUntil(() => aSeen.length >= 2, "A's own command (twice: two matching subscriptions)");
+    await sleep(200);
+    expect(new Set(aSeen.map((m) => m.payload))).toEqual(new Set(['{"for":"A"}']));
+  });
+
+  it("does not let car A impersonate B with B's client id: no B topics, no B session, no kick", async () => {
+    const b = carLink("BDX-08", carB);
+    b.link.start();
+    await waitUntil(() => b.link.subscriptions().get("sosm/v1/bordeaux/BDX-08/cmd") === 1, "B subscribed");
+    await b.link.stop(); // B's persistent session now waits for it at the broker
+    const d = await connectAs(dispatch);
+    await d.publishAsync("sosm/v1/bordeaux/BDX-08/cmd", '{"queued":"for B"}', { qos: 1 });
+
+    const impostor = await connectAs(carA, {
+      clientId: "sosm-bordeaux-BDX-08",
+      clean: false,
+      properties: { sessionExpiryInterval: 3600 },
+    });
+    const impostorSeen = collect(impostor);
+    expect(impostor.connected).toBe(true);
+    await expect(
+      impostor.publishAsync("sosm/v1/bordeaux/BDX-08/presence", "{}", { qos: 1, retain: true }),
+    ).rejects.toMatchObject({ code: 135 });
+    await sleep(300);
+    expect(impostorSeen).toEqual([]);
+
+    const back = carLink("BDX-08", carB);
+    back.link.start();
+    await waitUntil(() => back.commands.length === 1, "B's queued command");
+    expect(back.commands).toEqual(['{"queued":"for B"}']);
+    await sleep(300);
+    expect(back.link.isConnected()).toBe(true);
+    expect(impostor.connected).toBe(true);
+  });
+
+  it("never publishes a will that car A arms on car B's presence", async () => {
+    const d = await connectAs(dispatch);
+    const seen = collect(d);
+    await d.subscribeAsync("sosm/v1/bordeaux/BDX-08/presence", { qos: 1 });
+    const forged = {
+      topic: "sosm/v1/bordeaux/BDX-08/presence",
+      payload: Buffer.from("{}"),
+      qos: 1 as const,
+      retain: true,
+    };
+    const a = await connectAs(carA, { will: forged });
+    a.stream.destroy();
+    await sleep(500);
+    expect(seen.filter((m) => m.payload === "{}")).toEqual([]);
+  });
+
+  it("lets dispatch read every car and command a car and the fleet, but not write car topics", async () => {
+    const { link, commands } = carLink("BDX-07", carA);
+    link.start();
+    await waitUntil(() => [...link.subscriptions().values()].every((code) => code === 1), "car subscribed");
+    const d = await connectAs(dispatch);
+    const seen = collect(d);
+    await d.subscribeAsync("sosm/v1/#", { qos: 1 });
+    await waitUntil(() => seen.some((m) => m.topic === "sosm/v1/bordeaux/BDX-07/presence"), "retained birth");
+    await d.publishAsync("sosm/v1/bordeaux/BDX-07/cmd", '{"to":"car"}', { qos: 1 });
+    await d.publishAsync("sosm/v1/bordeaux/_all/cmd", '{"to":"fleet"}', { qos: 1 });
+    await waitUntil(() => commands.length === 2, "two commands");
+    expect(commands).toEqual(['{"to":"car"}', '{"to":"fleet"}']);
+    await expect(d.publishAsync("sosm/v1/bordeaux/BDX-07/status", "{}", { qos: 1 })).rejects.toMatchObject({
+      code: 135,
+    });
+  });
+
+  it("gives a CA-signed certificate that is not in the roster no topic at all", async () => {
+    const s = await connectAs(stranger);
+    await expect(s.publishAsync("sosm/v1/bordeaux/BDX-99/status", "{}", { qos: 1 })).rejects.toMatchObject({
+      code: 135,
+    });
+  });
+
+  it("refuses plain TCP and TLS without a client certificate", async () => {
+    const attempt = (target: string, options: IClientOptions) =>
+      mqtt.connectAsync(target, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000, ...options });
+    await expect(attempt(`mqtt://127.0.0.1:${broker.port}`, {})).rejects.toThrow();
+    const { ca } = identity(carA);
+    await expect(attempt(url, { ca })).rejects.toThrow(/certificate required|socket hang up|ECONNRESET/);
+  });
+});

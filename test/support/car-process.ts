@@ -1,0 +1,92 @@
+/**
+ * Runs the real terminal core (`sosm core`) as a child process against a given broker, with its own
+ * data folder, for tests that kill it (power cuts) and start it again.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "../..");
+const cli = join(root, "apps/cli/main.ts");
+
+export interface CarProcessOptions {
+  dir: string;
+  mqttUrl: string;
+  vehicle?: string;
+  fleet?: string;
+  gnssPort?: string;
+  logLevel?: string;
+  protocolVersion?: 4 | 5;
+}
+
+export class CarProcess {
+  readonly configPath: string;
+  readonly dataDir: string;
+  private child: ChildProcess | null = null;
+  output = "";
+
+  constructor(readonly options: CarProcessOptions) {
+    mkdirSync(options.dir, { recursive: true });
+    this.dataDir = join(options.dir, "data");
+    this.configPath = join(options.dir, "core.json");
+    writeFileSync(
+      this.configPath,
+      JSON.stringify({
+        fleet: options.fleet ?? "bordeaux",
+        vehicle: options.vehicle ?? "BDX-07",
+        profile: "bdx-07",
+        dataDir: this.dataDir,
+        gnss: { port: options.gnssPort ?? join(options.dir, "no-receiver") },
+        equipment: { port: join(options.dir, "no-controller") },
+        mqtt: {
+          url: options.mqttUrl,
+          protocolVersion: options.protocolVersion ?? 5,
+          keepaliveSeconds: 5,
+          reconnectMaxSeconds: 1,
+        },
+        logLevel: options.logLevel ?? "warn",
+      }),
+    );
+  }
+
+  get dbPath(): string {
+    return join(this.dataDir, "core.sqlite");
+  }
+
+  start(): ChildProcess {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "core", "--config", this.configPath], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (d: Buffer) => {
+      this.output += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      this.output += d.toString();
+    });
+    this.child = child;
+    return child;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** A power cut: SIGKILL, no chance to flush or say goodbye. */
+  async kill(): Promise<void> {
+    await this.signal("SIGKILL");
+  }
+
+  async stop(): Promise<void> {
+    await this.signal("SIGTERM");
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "firmware-bridge/**/*.test.ts"],
+    // Integration suites spawn real brokers, ptys and SQLite files: give them room on a 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+    maxWorkers: 2,
+    reporters: ["default", "json"],
+    outputFile: { json: "test-artifacts/vitest-report.json" },
+  },
+});
