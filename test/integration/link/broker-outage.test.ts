@@ -123,6 +123,14 @@ describe("broker outage while driving", () => {
       .range(0, 100_000)
       .filter((p) => p.receivedAt >= outageStart && p.receivedAt < connectedAt)
       .map((p) => p.fix.fixTime);
+    // The car's backfill ends on the broker's PUBACK of the last batch, which may come before the
+    // broker has forwarded that batch to dispatch: wait for delivery, not for the car.
+    const delivered = () => new Set(trackPoints.map((p) => p.fixTime));
+    await waitUntil(
+      () => offline.every((t) => delivered().has(t)),
+      "every offline fix delivered to dispatch",
+      10_000,
+    ).catch(() => {}); // the assertions below say what is missing
     const sentTimes = trackPoints.map((p) => p.fixTime);
     const counts = new Map<string, number>();
     for (const t of sentTimes) counts.set(t, (counts.get(t) ?? 0) + 1);
