@@ -51,6 +51,17 @@ export class PtyPair {
     return pair;
   }
 
+  /** Like `open`, but socat is not started yet: the device "appears later", at `replug()`. */
+  static unplugged(dir: string, names: PtyPairNames = {}, options: PtyPairOptions = {}): PtyPair {
+    mkdirSync(dir, { recursive: true });
+    return new PtyPair(dir, { a: names.a ?? "a", b: names.b ?? "b" }, options);
+  }
+
+  /** The /dev/pts paths of the current run, from socat's `-d -d` log. */
+  get ptys(): string[] {
+    return [...this.output.matchAll(/PTY is (\S+)/g)].flatMap((m) => (m[1] ? [m[1]] : []));
+  }
+
   /** True while socat runs (the ptys exist). */
   get plugged(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;

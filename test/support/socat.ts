@@ -13,14 +13,14 @@
  * KiB, so a synchronous write of a large buffer would block the very event loop that must read the
  * other end, and the test would deadlock.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, constants, existsSync, fstatSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ReadStream } from "node:tty";
+import { PtyPair } from "../../apps/sim/pty-pair.ts";
 
-export const SOCAT = "/usr/bin/socat";
+export { socatPath as SOCAT } from "../../apps/sim/pty-pair.ts";
 
 export interface SocatOptions {
   /** Folder for the links; a fresh temporary folder by default (removed by `close()`). */
@@ -36,20 +36,17 @@ export class SocatPair {
   /** The stable link of each end; present only while plugged in. */
   readonly a: string;
   readonly b: string;
-  /** The /dev/pts paths of the current run, parsed from socat's `-d -d` log. */
-  ptys: string[] = [];
-  private child: ChildProcess | null = null;
-  private log = "";
+  private readonly pair: PtyPair;
   private readonly ownsDir: boolean;
-  private readonly startTimeoutMs: number;
   private readonly readers = new Set<PtyReader>();
 
   private constructor(options: SocatOptions) {
     this.ownsDir = options.dir === undefined;
     this.dir = options.dir ?? mkdtempSync(join(tmpdir(), "sosm-pty-"));
-    this.a = join(this.dir, "a");
-    this.b = join(this.dir, "b");
-    this.startTimeoutMs = options.startTimeoutMs ?? 15_000;
+    // The simulator's pty pair does the process handling; this class adds the test-side I/O.
+    this.pair = PtyPair.unplugged(this.dir, {}, { startTimeoutMs: options.startTimeoutMs ?? 15_000 });
+    this.a = this.pair.paths.a;
+    this.b = this.pair.paths.b;
   }
 
   /** Starts socat and resolves when both links exist and socat is forwarding. */
@@ -64,60 +61,23 @@ export class SocatPair {
     return new SocatPair(options);
   }
 
+  /** The /dev/pts paths of the current run, parsed from socat's `-d -d` log. */
+  get ptys(): string[] {
+    return this.pair.ptys;
+  }
+
   get plugged(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+    return this.pair.plugged;
   }
 
   /** Starts socat on the same link names (first plug, or replug after `unplug()`). */
   async replug(): Promise<void> {
-    if (this.plugged) throw new Error("SocatPair.replug: already plugged in");
-    this.log = "";
-    this.ptys = [];
-    const child = spawn(
-      SOCAT,
-      ["-d", "-d", `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    this.child = child;
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (text: string) => {
-      this.log += text;
-      // Parsed from the whole log: a notice may arrive split across two chunks.
-      this.ptys = [...this.log.matchAll(/PTY is (\S+)/g)].flatMap((m) => (m[1] ? [m[1]] : []));
-    });
-    let spawnError: Error | null = null;
-    child.once("error", (err) => {
-      spawnError = err;
-    });
-    const deadline = Date.now() + this.startTimeoutMs;
-    // Poll rather than sleep: ready means both links exist and socat entered its transfer loop.
-    while (!(existsSync(this.a) && existsSync(this.b) && this.log.includes("starting data transfer loop"))) {
-      if (spawnError !== null) throw new Error(`socat could not start: ${(spawnError as Error).message}`);
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`socat exited early (${child.exitCode ?? child.signalCode}):\n${this.log}`);
-      }
-      if (Date.now() > deadline) {
-        await this.unplug();
-        throw new Error(`socat not ready after ${this.startTimeoutMs} ms:\n${this.log}`);
-      }
-      await sleep(10);
-    }
+    await this.pair.replug();
   }
 
   /** Pulls the cable: kills socat and waits until it has exited and the links are gone. */
   async unplug(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const hard = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(hard);
-    }
-    // socat removes its links on SIGTERM, not on SIGKILL: make sure the device is really gone.
-    rmSync(this.a, { force: true });
-    rmSync(this.b, { force: true });
+    await this.pair.unplug();
   }
 
   /** Writes bytes to one end (through its link), chunk by chunk, and closes it again. */

@@ -41,6 +41,23 @@ describe("broker outage while driving", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Dispatch with a persistent session: what the broker queued while it was away is delivered. */
+  async function connectDispatch(): Promise<mqtt.MqttClient> {
+    const client = await mqtt.connectAsync(broker.url, {
+      clientId: "sosm-dispatch-outage",
+      clean: false,
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 600 },
+    });
+    client.on("message", (topic, payload) => {
+      const message = JSON.parse(payload.toString()) as { body: Fix & { points?: Fix[] } };
+      if (topic.endsWith("/position")) positions.push({ at: Date.now(), fix: message.body });
+      if (topic.endsWith("/track")) trackPoints.push(...(message.body.points ?? []));
+    });
+    await client.subscribeAsync("sosm/v1/bordeaux/BDX-07/+", { qos: 1 });
+    return client;
+  }
+
   it("sends the newest position first, then the whole outage track exactly once", async () => {
     const capture = join(dir, "drive.nmea");
     writeFileSync(capture, captureText({ durationS: 1800, outages: [] }));
@@ -65,18 +82,7 @@ describe("broker outage while driving", () => {
       gnssSource,
     });
 
-    dispatch = await mqtt.connectAsync(broker.url, {
-      clientId: "sosm-dispatch-outage",
-      clean: false,
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: 600 },
-    });
-    dispatch.on("message", (topic, payload) => {
-      const message = JSON.parse(payload.toString()) as { body: Fix & { points?: Fix[] } };
-      if (topic.endsWith("/position")) positions.push({ at: Date.now(), fix: message.body });
-      if (topic.endsWith("/track")) trackPoints.push(...(message.body.points ?? []));
-    });
-    await dispatch.subscribeAsync("sosm/v1/bordeaux/BDX-07/+", { qos: 1 });
+    dispatch = await connectDispatch();
 
     core.start();
     await waitUntil(() => (core.tracker.counts()["fix.accepted"] ?? 0) > 300, "driving online", 20_000);
@@ -93,18 +99,7 @@ describe("broker outage while driving", () => {
     await broker.startProcess();
     const back = Date.now();
     positions.length = 0;
-    dispatch = await mqtt.connectAsync(broker.url, {
-      clientId: "sosm-dispatch-outage",
-      clean: false,
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: 600 },
-    });
-    dispatch.on("message", (topic, payload) => {
-      const message = JSON.parse(payload.toString()) as { body: Fix & { points?: Fix[] } };
-      if (topic.endsWith("/position")) positions.push({ at: Date.now(), fix: message.body });
-      if (topic.endsWith("/track")) trackPoints.push(...(message.body.points ?? []));
-    });
-    await dispatch.subscribeAsync("sosm/v1/bordeaux/BDX-07/+", { qos: 1 });
+    dispatch = await connectDispatch();
 
     // The newest position, within 2 s of the broker being back.
     await waitUntil(() => positions.length > 0, "a position after the outage", 5_000);
