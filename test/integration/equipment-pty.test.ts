@@ -253,12 +253,17 @@ describe("EquipmentDriver ⇄ controller emulator over a socat pty pair", () => 
         counts.filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
       return { records: sum("record."), rejected: sum("rejected.") };
     };
-    const sent = emulator.counts();
+    // The emulator counts a line once its write completes, and a loaded machine may still be
+    // writing (or answering a late REQ,ALL retry) after stop(): compare with its live counts.
     await waitUntil(
-      () => tally().records === sent.sentences && tally().rejected === sent.noise,
+      () => {
+        const now = emulator.counts();
+        return tally().records === now.sentences && tally().rejected === now.noise;
+      },
       "every line to arrive",
-      5000,
+      10_000,
     ).catch(() => {});
+    const sent = emulator.counts();
     console.info(`line noise: ${JSON.stringify(driver.counts())}; emulator ${JSON.stringify(sent)}`);
     expect(sent.dropped).toBe(0);
     expect(sent.noise).toBeGreaterThan(100);
