@@ -209,7 +209,7 @@ describe("readiness verdict", () => {
     expect(stateOfItem(verdict({ driving: false }, readings), "ecg")).toBe("ok");
   });
 
-  it("uses the profile's ECG thresholds (bdx-07: warn under 40 %, fault under 20 %)", () => {
+  it("uses the profile's ECG thresholds (bdx-07, as issue 5: warn under 20 %, fault under 10 %)", () => {
     const ecg = (batteryPct: number) =>
       replace({
         record: "ECG",
@@ -220,9 +220,10 @@ describe("readiness verdict", () => {
         charging: false,
         docked: true,
       });
-    expect(stateOfItem(verdict({}, ecg(40)), "ecg")).toBe("ok");
-    expect(stateOfItem(verdict({}, ecg(39)), "ecg")).toBe("warning");
-    expect(stateOfItem(verdict({}, ecg(19)), "ecg")).toBe("fault");
+    expect(stateOfItem(verdict({}, ecg(20)), "ecg")).toBe("ok");
+    expect(stateOfItem(verdict({}, ecg(19)), "ecg")).toBe("warning");
+    expect(stateOfItem(verdict({}, ecg(10)), "ecg")).toBe("warning");
+    expect(stateOfItem(verdict({}, ecg(9)), "ecg")).toBe("fault");
   });
 
   it("is not ready when a kit has expired, in the car's calendar", () => {
