@@ -15,7 +15,8 @@ export class EmbeddedBroker {
 
   static async start(port = 0): Promise<EmbeddedBroker> {
     const broker = await Aedes.createBroker();
-    const server = createServer(broker.handle);
+    // No Nagle delay: small statuses written behind another message would wait ~40 ms.
+    const server = createServer({ noDelay: true }, broker.handle);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, "127.0.0.1", () => resolve());

@@ -210,6 +210,9 @@ export class MqttDispatchLink implements DispatchLink {
 
   private onConnack(client: MqttClientLike, connack: IConnackPacket): void {
     if (this.stopped) return;
+    // Statuses and alarms are small packets written right behind another one: with Nagle's
+    // algorithm on, the kernel holds them for the previous segment's ACK (~40 ms on loopback).
+    client.stream?.setNoDelay?.(true);
     this.nextDelayMs = this.backoff.initialMs;
     client.options.reconnectPeriod = this.nextDelayMs;
     this.lastError = undefined;

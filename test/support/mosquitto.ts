@@ -57,6 +57,7 @@ export class Mosquitto {
       "log_type error",
       "log_type warning",
       "max_packet_size 1048576",
+      "set_tcp_nodelay true",
       // As root, mosquitto drops to the `mosquitto` user, which cannot write this suite's private
       // folder: persistence would be lost silently across a restart. Keep root for tests.
       ...(process.getuid?.() === 0 ? ["user root"] : []),
