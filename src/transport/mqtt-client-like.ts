@@ -11,7 +11,7 @@ export interface MqttClientLike {
   /** Packets awaiting their acknowledgement, by packet id. */
   outgoing: Record<number, { cmd: string }>;
   /** The TCP (or TLS) socket of the current connection; absent in unit-test fakes. */
-  stream?: { setNoDelay?(noDelay?: boolean): unknown };
+  stream?: unknown;
   connect(): unknown;
   on(event: "message", listener: (topic: string, payload: Buffer) => void): unknown;
   on(event: "connect", listener: (connack: IConnackPacket) => void): unknown;

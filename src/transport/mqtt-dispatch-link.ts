@@ -212,7 +212,8 @@ export class MqttDispatchLink implements DispatchLink {
     if (this.stopped) return;
     // Statuses and alarms are small packets written right behind another one: with Nagle's
     // algorithm on, the kernel holds them for the previous segment's ACK (~40 ms on loopback).
-    client.stream?.setNoDelay?.(true);
+    const socket = client.stream as { setNoDelay?: (noDelay: boolean) => unknown } | undefined;
+    socket?.setNoDelay?.(true);
     this.nextDelayMs = this.backoff.initialMs;
     client.options.reconnectPeriod = this.nextDelayMs;
     this.lastError = undefined;
