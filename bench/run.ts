@@ -11,6 +11,8 @@ import { type BenchResult, printBench } from "./bench-result.ts";
 const benches: Record<string, () => Promise<BenchResult>> = {
   gnss: async () => (await import("./gnss.ts")).benchGnss(),
   "link-bytes": async () => (await import("./link-bytes.ts")).benchLinkBytes(),
+  link: async () => (await import("./link.ts")).benchLink(),
+  kiosk: async () => (await import("./kiosk.ts")).benchKiosk(),
 };
 
 async function main(): Promise<void> {

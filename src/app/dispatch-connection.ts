@@ -5,6 +5,7 @@
  */
 import type { Database } from "better-sqlite3";
 import type { Config } from "../contracts/config.ts";
+import type { MovingProfile } from "../domain/reporting-policy.ts";
 import { CommandInbox } from "../services/command-inbox.ts";
 import type { DispatchLink } from "../services/dispatch-link.ts";
 import { OutboxPublisher } from "../services/outbox-publisher.ts";
@@ -24,6 +25,8 @@ export interface DispatchConnectionContext {
   fixes: FixFeed;
   clock: Clock;
   logger: Logger;
+  /** "mission" while a mission is open: tighter position reporting (the missions feature says). */
+  profile?: () => MovingProfile;
 }
 
 export class DispatchConnection {
@@ -34,6 +37,8 @@ export class DispatchConnection {
   readonly reporter: TelemetryReporter;
   private readonly dedupe: SqliteInbox;
   private detachInbox: (() => void) | null = null;
+  /** Features that answer `status.request` by queueing their state again (equipment; status later). */
+  private readonly statusRequestAnswers = new Set<() => void>();
 
   constructor(ctx: DispatchConnectionContext) {
     const { config, clock, logger } = ctx;
@@ -68,6 +73,7 @@ export class DispatchConnection {
       logger: logger.child({ part: "telemetry" }),
       // Dead-connection detection takes up to 1.5 × keepalive: count live fixes as seen after twice that.
       coverageGraceMs: 2 * config.mqtt.keepaliveSeconds * 1000 + 10_000,
+      ...(ctx.profile ? { profile: ctx.profile } : {}),
     });
     this.inbox = new CommandInbox({
       fleet: config.fleet,
@@ -78,10 +84,18 @@ export class DispatchConnection {
       dedupe: this.dedupe,
       logger: logger.child({ part: "inbox" }),
       clock,
+      onEnqueued: () => this.publisher.kick(),
     });
     // PROTOCOL.md: the car answers by re-publishing its status, position and equipment. The position
-    // goes out after the command's transaction; status and equipment join as their features land.
+    // goes out after the command's transaction; the others (equipment, status) queue theirs inside it.
     this.inbox.register("status.request", () => {
+      for (const answer of this.statusRequestAnswers) {
+        try {
+          answer();
+        } catch (err) {
+          logger.error({ err }, "a status.request answer failed");
+        }
+      }
       queueMicrotask(() => {
         void this.reporter.republishPosition().catch(() => {});
       });
@@ -101,6 +115,12 @@ export class DispatchConnection {
     this.publisher.stop();
     await this.reporter.stop();
     this.detachInbox?.();
+  }
+
+  /** Adds an answer to `status.request`; it runs inside the command's transaction. */
+  onStatusRequest(answer: () => void): () => void {
+    this.statusRequestAnswers.add(answer);
+    return () => this.statusRequestAnswers.delete(answer);
   }
 
   /** Daily housekeeping: delivery states and remembered command ids have a retention. */

@@ -68,6 +68,11 @@ export interface CommandInboxOptions {
   clock: Clock;
   /** Handlers of the other services (missions, status.request...); `ack` is built in. */
   handlers?: CommandHandlers;
+  /**
+   * Called once a `rejected` has committed: the outbox publisher's kick. Without it the refusal
+   * waits for the publisher's safety poll (5 s), and dispatch's operator for the refusal.
+   */
+  onEnqueued?: () => void;
 }
 
 export type InboxOutcome = "applied" | "duplicate" | "rejected" | "failed";
@@ -268,6 +273,7 @@ export class CommandInbox {
       return "duplicate";
     }
     logger.warn({ topic: clip(topic, 140), ref: ref ?? null, reason: body.reason }, "command rejected");
+    this.options.onEnqueued?.();
     return "rejected";
   }
 }

@@ -3,8 +3,10 @@
  * Afterwards every event has reached dispatch exactly once by id, in seq order, with no gap.
  *
  * Events are caused the way they are in the car: dispatch sends commands (QoS 1, persistent
- * session), and each one makes the car commit exactly one event (here a `rejected`, since these
- * commands have no handler yet) together with the command's dedupe row, in one transaction.
+ * session), and each one makes the car commit exactly one event together with the command's dedupe
+ * row, in one transaction: each `mission.assign` gets its automatic `mission.ack received`.
+ * `seq` counts every message of the car's outbox (PROTOCOL.md A), so the gap check reads every
+ * outbox topic (events, status, equipment), not only the events.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,10 +22,13 @@ const kills = Number(process.env.SOSM_CRASH_KILLS ?? 100);
 
 interface Received {
   id: string;
-  seq: number;
+  seq?: number;
   type: string;
-  body: { ref?: string };
+  body: { missionId?: string; state?: string };
 }
+
+const acks = (messages: Received[]) =>
+  messages.filter((m) => m.type === "mission.ack" && m.body.state === "received");
 
 describe("crash safety of the outbox", () => {
   let broker: Mosquitto;
@@ -40,8 +45,11 @@ describe("crash safety of the outbox", () => {
       clean: false,
       properties: { sessionExpiryInterval: 3600 },
     });
-    dispatch.on("message", (_topic, payload) => received.push(JSON.parse(payload.toString()) as Received));
-    await dispatch.subscribeAsync("sosm/v1/bordeaux/BDX-07/events", { qos: 1 });
+    dispatch.on("message", (_topic, payload) => {
+      const message = JSON.parse(payload.toString()) as Received;
+      if (message.seq !== undefined) received.push(message); // live positions bypass the outbox
+    });
+    await dispatch.subscribeAsync("sosm/v1/bordeaux/BDX-07/+", { qos: 1 });
   });
 
   afterAll(async () => {
@@ -55,15 +63,15 @@ describe("crash safety of the outbox", () => {
     const connections = () => car.output.split("connected to the broker").length - 1;
     const sent: string[] = [];
     const sendCommand = async () => {
-      const id = newMessageId(Date.now());
-      sent.push(id);
+      const missionId = `M-${sent.length + 1}`;
+      sent.push(missionId);
       const command = {
         v: 1,
-        id,
-        type: "message",
+        id: newMessageId(Date.now()),
+        type: "mission.assign",
         ts: new Date().toISOString(),
         src: "dispatch",
-        body: { text: `test ${sent.length}` },
+        body: { missionId, priority: "P2", reason: "Fièvre", address: { text: "12 rue Sainte-Catherine" } },
       };
       await dispatch.publishAsync("sosm/v1/bordeaux/BDX-07/cmd", JSON.stringify(command), { qos: 1 });
     };
@@ -81,7 +89,7 @@ describe("crash safety of the outbox", () => {
     }
     car.start();
     try {
-      const uniqueRefs = () => new Set(received.map((m) => m.body.ref)).size;
+      const uniqueRefs = () => new Set(acks(received).map((m) => m.body.missionId)).size;
       await waitUntil(
         () => uniqueRefs() >= sent.length,
         `an event for each of ${sent.length} commands`,
@@ -92,9 +100,13 @@ describe("crash safety of the outbox", () => {
     }
     const byId = new Map<string, Received>();
     for (const message of received) byId.set(message.id, message);
-    const events = [...byId.values()].sort((a, b) => a.seq - b.seq);
+    const events = [...byId.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
     // Exactly one event per command, and no command lost.
-    expect(events.map((e) => e.body.ref).sort()).toEqual([...sent].sort());
+    expect(
+      acks(events)
+        .map((e) => e.body.missionId)
+        .sort(),
+    ).toEqual([...sent].sort());
     // seq runs 1..N without a gap (each event committed once, never twice).
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
     // Arrival order: ignoring resends of an id already seen, events arrive in seq order.
@@ -103,7 +115,7 @@ describe("crash safety of the outbox", () => {
     for (const message of received) {
       if (seen.has(message.id)) continue;
       seen.add(message.id);
-      firstArrivals.push(message.seq);
+      firstArrivals.push(message.seq ?? 0);
     }
     expect(firstArrivals).toEqual([...firstArrivals].sort((a, b) => a - b));
     console.info(
