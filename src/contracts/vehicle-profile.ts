@@ -181,7 +181,10 @@ export type EquipmentItem = z.infer<typeof equipmentItemSchema>;
 export type EquipmentItemOf<K extends EquipmentKind> = Extract<EquipmentItem, { kind: K }>;
 
 const checkItemSchema = z.strictObject({
-  /** The `itemId` of the `check` event (PROTOCOL.md A); unique across the profile's checklists. */
+  /**
+   * The `checkId` of the `check` event (PROTOCOL.md A); unique across the profile's checklists. The
+   * event's `itemId` is `equipmentId` (the equipment the check is about), or this id when none.
+   */
   id: itemIdSchema,
   label: localizedTextSchema,
   /** The equipment item this check is about, if any: a failed check can then mark it faulty. */
