@@ -10,5 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default", "json"],
     outputFile: { json: "test-artifacts/vitest-report.json" },
+    // The kiosk tests serve the built UI: build it when missing or older than its sources.
+    globalSetup: ["test/support/kiosk-ui-build.ts"],
   },
 });

@@ -60,3 +60,6 @@ if (forTests) {
     });
   }
 }
+
+// The kiosk UI the core serves: built when missing or older than its sources (apps/kiosk/renderer).
+run(process.execPath, ["--import", "tsx", join(root, "apps/kiosk/renderer/build-ui.ts")]);

@@ -12,6 +12,19 @@ const usage = `usage: npm run -s sosm -- <command>
   core --config F [--console]                run the terminal core
   sim drive --out F [--minutes N] [--flavour gps|multi]
                                              write a simulated drive as a capture file
+  sim equipment --port P [--scenario S] [--speed X]
+                                             emulate the equipment controller on a serial port
+                                             (S: normal, cylinder-draining, ecg-selftest-fail, bag-removed,
+                                             fridge-warming, controller-reboot, line-noise)
+  pin hash                                   read a PIN on stdin, print its hash (alarms.cancelPinHash)
+  checks enrol --config F --technician ID --name "First Last"
+                                             enrol a technician; the PIN (4-8 digits) is read on stdin
+  checks list --config F [--lang en]         the profile's checklists and their latest results
+  checks sign --config F --technician ID --schedule shiftStart|weekly|monthly --results F.json
+                                             sign a checklist (PIN on stdin); results file:
+                                             [{"checkId":"ecg-pads","result":"fail","notes":"..."}]
+  checks export --config F [--from D] [--to D] --out F.csv [--delimiter ";"] [--lang en]
+                                             checks history as CSV (D: YYYY-MM-DD or ISO time)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +41,15 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string" },
       minutes: { type: "string" },
       flavour: { type: "string" },
+      scenario: { type: "string" },
+      speed: { type: "string" },
+      technician: { type: "string" },
+      name: { type: "string" },
+      schedule: { type: "string" },
+      results: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      delimiter: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -64,6 +86,30 @@ async function main(argv: string[]): Promise<number> {
     return runCore({
       ...(values.config ? { configPath: values.config } : {}),
       console: values.console ?? false,
+    });
+  }
+  if (command === "pin" && sub === "hash") {
+    const { pinHash } = await import("./pin-command.ts");
+    return pinHash({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  }
+  if (command === "checks") {
+    const { runChecks } = await import("./checks-command.ts");
+    const { config, lang, technician, name, schedule, results, from, to, out, delimiter } = values;
+    const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+    const args = { technician, name, schedule, results, from, to, out, delimiter };
+    return runChecks({ action: sub, configPath: config, lang: lang === "en" ? "en" : "fr", ...args, ...io });
+  }
+  if (command === "sim" && sub === "equipment") {
+    if (!values.port) return fail("sim equipment needs --port");
+    const speed = values.speed === undefined ? undefined : Number(values.speed);
+    const baudRate = Number(values.baud ?? 9600);
+    if (!Number.isInteger(baudRate) || baudRate <= 0) return fail("--baud must be a positive integer");
+    const { simEquipment } = await import("./sim-equipment.ts");
+    return simEquipment({
+      port: values.port,
+      ...(values.scenario === undefined ? {} : { scenario: values.scenario }),
+      ...(speed === undefined ? {} : { speed }),
+      baudRate,
     });
   }
   if (command === "sim" && sub === "drive") {

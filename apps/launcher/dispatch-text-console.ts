@@ -5,6 +5,7 @@
  */
 import mqtt from "mqtt";
 import { newMessageId } from "../../src/contracts/message-id.ts";
+import { equipmentLine } from "./equipment-line.ts";
 
 export interface TextConsoleOptions {
   url: string;
@@ -30,6 +31,8 @@ function describe(message: Envelope): string {
       return `track batch of ${(b.points as unknown[]).length} points`;
     case "presence":
       return `presence ${String(b.state)}`;
+    case "equipment":
+      return equipmentLine(b);
     default:
       return `${message.type} ${JSON.stringify(b).slice(0, 80)}`;
   }
@@ -41,6 +44,8 @@ export function startTextConsole(options: TextConsoleOptions): { stop: () => Pro
     protocolVersion: options.protocolVersion,
     reconnectPeriod: 1000,
   });
+  // The car re-sends its equipment summary every 10 min and on request: print a line only when it reads differently.
+  const lastEquipment = new Map<string, string>();
   client.on("message", (topic, payload) => {
     if (topic.endsWith("/cmd")) return; // dispatch's own commands, acks included
     let message: Envelope;
@@ -51,6 +56,11 @@ export function startTextConsole(options: TextConsoleOptions): { stop: () => Pro
       return;
     }
     const time = new Date().toISOString().slice(11, 19);
+    if (message.type === "equipment") {
+      const line = describe(message);
+      if (lastEquipment.get(message.src) === line) return;
+      lastEquipment.set(message.src, line);
+    }
     options.write(
       `[dispatch ${time}] ${message.src}${message.seq === undefined ? "" : ` #${message.seq}`} ${describe(message)}`,
     );

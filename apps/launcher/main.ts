@@ -14,6 +14,8 @@ import { GnssReplayer } from "../sim/gnss-replayer.ts";
 import { PtyPair } from "../sim/pty-pair.ts";
 import { SimulatedReceiver } from "../sim/simulated-receiver.ts";
 import { startTextConsole } from "./dispatch-text-console.ts";
+import { equipmentSimChoice, startEquipmentSim } from "./equipment-sim.ts";
+import { startUi } from "./open-ui.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const logger = createLogger({ name: "launcher", level: "warn" });
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
   const mqttUrl = externalUrl ?? (broker as EmbeddedBroker).url;
   const protocolVersion = externalUrl ? 5 : 4;
   const pty = await PtyPair.open(runDir, { a: "receiver", b: "sosm-gnss" });
+  // The equipment controller emulator on a second pty pair (`--equipment-scenario NAME`).
+  const equipment = await startEquipmentSim(runDir, equipmentSimChoice(process.argv), logger);
   // `npm start -- --capture FILE` replays a recorded capture instead of driving live.
   const captureIndex = process.argv.indexOf("--capture");
   const capture = captureIndex > 0 ? process.argv[captureIndex + 1] : undefined;
@@ -43,12 +47,13 @@ async function main(): Promise<void> {
       profile: "bdx-07",
       dataDir,
       gnss: { port: pty.paths.b },
+      equipment: { port: equipment.device },
       mqtt: { url: mqttUrl, protocolVersion },
       logLevel: "warn",
     }),
   );
   process.stdout.write(
-    `SOSM demo — simulated car BDX-07 (Bordeaux)\n  receiver pty: ${pty.paths.a} → core reads ${pty.paths.b}\n  track: ${dataDir}/core.sqlite\n  broker: ${mqttUrl}${broker ? " (embedded)" : ""}\n  Ctrl-C to stop\n\n`,
+    `SOSM demo — simulated car BDX-07 (Bordeaux)\n  receiver pty: ${pty.paths.a} → core reads ${pty.paths.b}\n  equipment: ${equipment.choice.scenario} ×${equipment.choice.speed} — ${equipment.description}\n    controller pty: ${equipment.controller} → core reads ${equipment.device}\n  track: ${dataDir}/core.sqlite\n  broker: ${mqttUrl}${broker ? " (embedded)" : ""}\n  Ctrl-C to stop\n\n`,
   );
   receiver.start();
   const dispatchConsole = startTextConsole({
@@ -65,10 +70,19 @@ async function main(): Promise<void> {
       cwd: root,
     },
   );
+  // The doctor's screen, once the core has written kiosk.json; `npm start -- --no-ui` only prints it.
+  const ui = startUi({
+    dataDir,
+    kioskAppDir: join(root, "apps/kiosk/main"),
+    noUi: process.argv.includes("--no-ui"),
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
   const stop = async () => {
+    await ui.stop();
     core.kill("SIGTERM");
     await new Promise((r) => core.once("exit", r));
     await receiver.stop();
+    await equipment.stop();
     await dispatchConsole.stop();
     await broker?.close();
     await pty.close();

@@ -5,19 +5,26 @@
  * the others.
  */
 import { join } from "node:path";
+import { EquipmentDriver } from "../../firmware-bridge/src/equipment-driver.ts";
 import type { Config } from "../contracts/config.ts";
 import type { VehicleProfile } from "../contracts/vehicle-profile.ts";
 import { GnssPipeline } from "../io/gnss/gnss-pipeline.ts";
 import { SerialLineSource } from "../io/serial-line-source.ts";
+import { type CheckHistory, EquipmentMonitor } from "../services/equipment-monitor.ts";
+import { EquipmentReporter } from "../services/equipment-reporter.ts";
 import { GpsTracker } from "../services/gps-tracker.ts";
 import type { Clock, LineSource, Logger } from "../services/ports.ts";
+import { TechnicianChecks } from "../services/technician-checks.ts";
+import { SqliteCheckRepository } from "../store/check-repository.ts";
 import { openDatabase } from "../store/database.ts";
-import { inboxMigrations } from "../store/inbox-migrations.ts";
-import { outboxMigrations } from "../store/outbox-migrations.ts";
-import { trackMigrations } from "../store/track-migrations.ts";
+import { ScryptPinHasher } from "../store/scrypt-pin-hasher.ts";
 import { TrackRepository } from "../store/track-repository.ts";
+import { AlarmsFeature } from "./alarms-feature.ts";
+import { coreMigrations } from "./core-migrations.ts";
 import { DispatchConnection } from "./dispatch-connection.ts";
-import { resolveSerialPorts } from "./profile-loader.ts";
+import { KioskServerFeature } from "./kiosk-server-feature.ts";
+import { MissionsFeature } from "./missions-feature.ts";
+import { resolveSerialPorts, type SerialSettings } from "./profile-loader.ts";
 
 export interface CoreContext {
   config: Config;
@@ -26,6 +33,10 @@ export interface CoreContext {
   clock: Clock;
   /** Replaces the GNSS serial port (capture replay, tests). */
   gnssSource?: LineSource;
+  /** Replaces the equipment controller's serial port (tests). */
+  equipmentSource?: LineSource;
+  /** The technician-check store; default: no check recorded yet. */
+  checkHistory?: CheckHistory;
 }
 
 /**
@@ -47,6 +58,18 @@ export class Core {
   readonly tracker: GpsTracker;
   readonly track: TrackRepository;
   readonly dispatch: DispatchConnection;
+  /** Missions, radio status, messages and visit reports (issue 4). */
+  readonly missions: MissionsFeature;
+  /** Equipment readiness (issue 5); null when the profile lists no equipment. */
+  readonly equipment: EquipmentMonitor | null;
+  readonly equipmentDriver: EquipmentDriver | null;
+  readonly equipmentReporter: EquipmentReporter | null;
+  /** The doctor's screen: loopback API and kiosk.json (issue 6). */
+  readonly kiosk: KioskServerFeature;
+  /** Technician checks signed with a PIN (issue 5). */
+  readonly checks: TechnicianChecks;
+  /** Panic and lone-worker alarms (issue 4). */
+  readonly alarms: AlarmsFeature;
   private readonly database: ReturnType<typeof openDatabase>;
   private retentionTimer: NodeJS.Timeout | null = null;
 
@@ -57,7 +80,7 @@ export class Core {
       path: join(config.dataDir, "core.sqlite"),
       synchronous: "FULL",
       logger,
-      migrations: [...trackMigrations, ...outboxMigrations, ...inboxMigrations],
+      migrations: [...coreMigrations],
     });
     if (this.database.recoveredFromCorruption) {
       logger.error(
@@ -88,12 +111,108 @@ export class Core {
       fixes: this.tracker,
       clock: ctx.clock,
       logger,
+      profile: () => this.missions.status.movingProfile(),
     });
+    this.checks = new TechnicianChecks({
+      checklists: ctx.profile.checks,
+      vehicle: config.vehicle,
+      store: new SqliteCheckRepository(this.database.db),
+      outbox: this.dispatch.outbox,
+      unitOfWork: this.dispatch.outbox,
+      pins: new ScryptPinHasher(),
+      clock: ctx.clock,
+      logger: logger.child({ part: "checks" }),
+      onEnqueued: () => this.dispatch.publisher.kick(),
+    });
+    const equipment = this.buildEquipment(ports.equipment);
+    this.equipment = equipment?.monitor ?? null;
+    this.equipmentDriver = equipment?.driver ?? null;
+    this.equipmentReporter = equipment?.reporter ?? null;
+    this.missions = new MissionsFeature({
+      db: this.database.db,
+      outbox: this.dispatch.outbox,
+      unitOfWork: this.dispatch.outbox,
+      deliveries: this.dispatch.outbox,
+      inbox: this.dispatch.inbox,
+      reporter: this.dispatch.reporter,
+      track: this.track,
+      clock: ctx.clock,
+      logger,
+      config: config.missions,
+      ...(this.equipment ? { readiness: this.equipment } : {}),
+      onEnqueued: () => this.dispatch.publisher.kick(),
+    });
+    this.dispatch.onStatusRequest(() => this.missions.republishStatus());
+    this.alarms = new AlarmsFeature({
+      db: this.database.db,
+      outbox: this.dispatch.outbox,
+      unitOfWork: this.dispatch.outbox,
+      deliveries: this.dispatch.outbox,
+      track: this.track,
+      clock: ctx.clock,
+      logger,
+      config,
+      onEnqueued: () => this.dispatch.publisher.kick(),
+    });
+    // The lone-worker timer follows the doctor's status; `emergency` raises a panic.
+    this.missions.onStatusChange((key, _missionId, at) => this.alarms.onStatusChange(key, at));
+    this.kiosk = new KioskServerFeature({
+      config,
+      profile: ctx.profile,
+      logger,
+      clock: ctx.clock,
+      tracker: this.tracker,
+      dispatch: this.dispatch,
+      missions: this.missions,
+      equipment: this.equipment,
+      alarms: this.alarms.service,
+      checks: this.checks,
+    });
+  }
+
+  /** The controller's line, its driver, the readiness monitor, and its messages to dispatch. */
+  private buildEquipment(port: SerialSettings) {
+    const { ctx } = this;
+    if (ctx.profile.equipment.length === 0 || (port.port === "" && !ctx.equipmentSource)) {
+      ctx.logger.info("equipment readiness off: the vehicle profile lists no equipment or no port");
+      return null;
+    }
+    const logger = ctx.logger.child({ part: "equipment" });
+    const source =
+      ctx.equipmentSource ??
+      new SerialLineSource({ path: port.port, baudRate: port.baudRate, logger, clock: ctx.clock });
+    const driver = new EquipmentDriver({ link: source, logger, clock: ctx.clock });
+    const monitor = new EquipmentMonitor({
+      feed: driver,
+      items: ctx.profile.equipment,
+      checks: ctx.profile.checks,
+      checkHistory: ctx.checkHistory ?? this.checks,
+      clock: ctx.clock,
+      logger,
+    });
+    const reporter = new EquipmentReporter({
+      monitor,
+      outbox: this.dispatch.outbox,
+      unitOfWork: this.dispatch.outbox,
+      clock: ctx.clock,
+      logger,
+      onEnqueued: () => this.dispatch.publisher.kick(),
+    });
+    this.dispatch.onStatusRequest(() => reporter.publishNow("status.request"));
+    return { driver, monitor, reporter };
   }
 
   start(): void {
     this.dispatch.start();
     this.tracker.start();
+    // Listeners before the line opens, so that the first records are not missed.
+    this.equipment?.start();
+    this.equipmentReporter?.start();
+    this.equipmentDriver?.start();
+    this.missions.start();
+    this.alarms.start();
+    // Last: the screen may show the state as soon as it connects. It listens in the background.
+    this.kiosk.start();
     this.applyRetention();
     this.retentionTimer = setInterval(() => this.applyRetention(), hourMs);
     this.retentionTimer.unref();
@@ -102,6 +221,12 @@ export class Core {
 
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.kiosk.stop();
+    await this.equipmentDriver?.stop();
+    this.equipmentReporter?.stop();
+    this.equipment?.stop();
+    this.alarms.stop();
+    this.missions.stop();
     await this.dispatch.stop();
     await this.tracker.stop();
     this.database.db.close();

@@ -38,6 +38,8 @@ export class CarProcess {
         dataDir: this.dataDir,
         gnss: { port: options.gnssPort ?? join(options.dir, "no-receiver") },
         equipment: { port: join(options.dir, "no-controller") },
+        // Port 0: parallel suites each get a free port instead of retrying a taken 7380.
+        http: { port: 0 },
         mqtt: {
           url: options.mqttUrl,
           protocolVersion: options.protocolVersion ?? 5,

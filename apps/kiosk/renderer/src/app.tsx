@@ -1,0 +1,163 @@
+/**
+ * The doctor's screen: header always on top, the tabs (mission, map, messages, equipment,
+ * technician) on the left, the status pad and the panic button on the right, where a thumb finds
+ * them without looking. Alarms and the lone-worker prompt lie over everything but the panic button.
+ */
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import type { UiCommand } from "../../../../src/contracts/ui-api.ts";
+import { AlarmBanner, LoneWorkerPrompt } from "./components/alarm-banner.tsx";
+import { EquipmentPanel } from "./components/equipment-panel.tsx";
+import { Header } from "./components/header.tsx";
+import { MapView } from "./components/map-view.tsx";
+import { MessagesScreen } from "./components/messages-screen.tsx";
+import { MissionScreen } from "./components/mission-screen.tsx";
+import { PanicButton } from "./components/panic-button.tsx";
+import { StatusPad } from "./components/status-pad.tsx";
+import { TechnicianMode } from "./components/technician-mode.tsx";
+import type { ConnectionSnapshot, KioskConnection } from "./connection.ts";
+import type { DictionaryKey } from "./i18n/fr.ts";
+import { type Lang, LangContext, langContextValue, translator } from "./i18n/i18n.ts";
+import { KioskContext, type KioskContextValue } from "./kiosk-context.ts";
+import { resolveTheme, type ThemeChoice } from "./theme.ts";
+
+type Tab = "mission" | "map" | "messages" | "equipment" | "technician";
+const tabs: ReadonlyArray<readonly [Tab, DictionaryKey]> = [
+  ["mission", "tabMission"],
+  ["map", "tabMap"],
+  ["messages", "tabMessages"],
+  ["equipment", "tabEquipment"],
+  ["technician", "tabTechnician"],
+];
+const themeOrder: readonly ThemeChoice[] = ["auto", "day", "night"];
+
+function stored<T extends string>(key: string, allowed: readonly T[]): T | null {
+  const value = localStorage.getItem(key);
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+}
+
+function useSnapshot(connection: KioskConnection): ConnectionSnapshot {
+  const [snapshot, setSnapshot] = useState(connection.current());
+  useEffect(() => connection.subscribe(setSnapshot), [connection]);
+  return snapshot;
+}
+
+export function App({ connection }: { connection: KioskConnection }) {
+  const snapshot = useSnapshot(connection);
+  const [chosenLang, setChosenLang] = useState<Lang | null>(() => stored("sosm.lang", ["fr", "en"]));
+  const [chosenTheme, setChosenTheme] = useState<ThemeChoice | null>(() => stored("sosm.theme", themeOrder));
+  const [tab, setTab] = useState<Tab>("mission");
+  const [seen, setSeen] = useState<ReadonlySet<string>>(new Set());
+  const [minute, setMinute] = useState(0);
+  const state = snapshot.state;
+  const lang: Lang = chosenLang ?? state?.settings.lang ?? "fr";
+  const themeChoice: ThemeChoice = chosenTheme ?? state?.settings.theme ?? "auto";
+  const fix = state?.gnss.fix ?? null;
+  const offset = snapshot.clockOffsetMs;
+
+  useEffect(() => {
+    const timer = setInterval(() => setMinute((m) => m + 1), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  const theme = useMemo(
+    () =>
+      resolveTheme(
+        themeChoice,
+        new Date(Date.now() + offset),
+        fix === null ? null : { lat: fix.lat, lon: fix.lon },
+      ),
+    // The sun moves slowly: once a minute, and when the car has a first position, is enough.
+    [themeChoice, minute, fix === null, offset],
+  );
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.lang = lang;
+    document.title = translator(lang)("appTitle");
+  }, [theme, lang]);
+
+  // A new mission or a cancellation brings the mission tab to the front.
+  const alertKey = state
+    ? [
+        ...state.missions.pending.map((m) => m.id),
+        ...state.missions.ended.filter((m) => m.state === "cancelled").map((m) => m.id),
+      ].join(",")
+    : "";
+  useEffect(() => {
+    if (alertKey !== "") setTab("mission");
+  }, [alertKey]);
+
+  const send = useCallback((command: UiCommand) => connection.send(command), [connection]);
+  const context = useMemo<KioskContextValue | null>(
+    () => (state === null ? null : { state, send, now: () => Date.now() + offset }),
+    [state, send, offset],
+  );
+  const langValue = useMemo(() => langContextValue(lang), [lang]);
+
+  if (context === null)
+    return (
+      <LangContext.Provider value={langValue}>
+        <p class="waiting">{langValue.t("waitingState")}</p>
+      </LangContext.Provider>
+    );
+  const unread = context.state.messages.unread;
+  return (
+    <LangContext.Provider value={langValue}>
+      <KioskContext.Provider value={context}>
+        <div class="app" data-theme-resolved={theme}>
+          <Header
+            themeChoice={themeChoice}
+            onLanguage={() => {
+              const next = lang === "fr" ? "en" : "fr";
+              localStorage.setItem("sosm.lang", next);
+              setChosenLang(next);
+            }}
+            onTheme={() => {
+              const next = themeOrder[(themeOrder.indexOf(themeChoice) + 1) % themeOrder.length] ?? "auto";
+              localStorage.setItem("sosm.theme", next);
+              setChosenTheme(next);
+            }}
+          />
+          {snapshot.link !== "open" && (
+            <div class="banner banner-alarm" role="alert" data-testid="link-lost">
+              {langValue.t("linkLost")}
+            </div>
+          )}
+          <AlarmBanner />
+          <div class="body">
+            <main class="main">
+              <div class="tabs" role="tablist">
+                {tabs.map(([id, key]) => (
+                  <button
+                    type="button"
+                    role="tab"
+                    key={id}
+                    class={`tab${tab === id ? " active" : ""}`}
+                    aria-selected={tab === id}
+                    data-testid={`tab-${id}`}
+                    onClick={() => setTab(id)}
+                  >
+                    {langValue.t(key)}
+                    {id === "messages" && unread > 0 && <span class="count">{unread}</span>}
+                  </button>
+                ))}
+              </div>
+              <div class="tab-panel" role="tabpanel">
+                {tab === "mission" && (
+                  <MissionScreen seen={seen} onSeen={(key) => setSeen(new Set([...seen, key]))} />
+                )}
+                {tab === "map" && <MapView />}
+                {tab === "messages" && <MessagesScreen />}
+                {tab === "equipment" && <EquipmentPanel />}
+                {tab === "technician" && <TechnicianMode />}
+              </div>
+            </main>
+            <aside class="side">
+              <StatusPad />
+            </aside>
+          </div>
+          <LoneWorkerPrompt />
+          <PanicButton />
+        </div>
+      </KioskContext.Provider>
+    </LangContext.Provider>
+  );
+}
