@@ -52,6 +52,31 @@ const mqttUrlSchema = z.string().refine(
   { error: "expected a URL such as mqtts://broker.example:8883 (mqtt, mqtts, ws or wss)" },
 );
 
+/**
+ * The PIN hash written by `sosm pin hash`: `scrypt$N$r$p$salt$key`, salt and key in base64url. Checked
+ * here so that a pasted hash with a typo fails at start-up rather than when a doctor needs to cancel.
+ */
+export const pinHashPattern =
+  /^scrypt\$(\d{1,7})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9_-]{16,88})\$([A-Za-z0-9_-]{22,88})$/;
+
+/** Issue 4, "Alarms": the timings a fleet may tune, and the hash of the PIN that cancels an alarm. */
+export const alarmsConfigSchema = z.strictObject({
+  /** Lone-worker timer started on `on_scene`. */
+  loneWorkerMinutes: z.number().int().min(5).max(240).default(30),
+  /** What one "prolonger" adds. */
+  extendMinutes: z.number().int().min(1).max(120).default(15),
+  /** Countdown shown before a lone-worker alarm goes out, while the doctor can still answer. */
+  preAlarmSeconds: z.number().int().min(10).max(600).default(60),
+  /** Position repeat of a raised alarm until dispatch acknowledges it. */
+  panicRepeatSeconds: z.number().int().min(2).max(300).default(10),
+  /** Without it, cancelling needs no PIN (logged as a warning); see src/services/alarm-service.ts. */
+  cancelPinHash: z
+    .string()
+    .regex(pinHashPattern, { error: "expected the output of `sosm pin hash` (scrypt$N$r$p$salt$key)" })
+    .optional(),
+});
+export type AlarmsConfig = z.infer<typeof alarmsConfigSchema>;
+
 const mqttSchema = z
   .strictObject({
     url: mqttUrlSchema,
@@ -126,6 +151,53 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Sent points older than this (by GNSS time) are pruned; unsent points are never pruned. */
       retentionDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .prefault({}),
+  /** Missions and radio status (issue 4). */
+  missions: z
+    .strictObject({
+      /**
+       * Hours after a mission ended (report acknowledged by dispatch, or declined, or cancelled)
+       * before its patient identifiers are deleted from the car (DESIGN.md §4).
+       */
+      purgeAfterHours: z.number().min(0).max(8760).default(24),
+      /** An equipment fault only warns before `available` ("warn"), or refuses it ("block"). */
+      readinessPolicy: z.enum(["warn", "block"]).default("warn"),
+    })
+    .prefault({}),
+  /** Doctors' shifts (issue 10): sign-in, screen lock, the shift-start checklist's gate. */
+  shifts: z
+    .strictObject({
+      /** Inactivity, while the car is stopped, after which the kiosk locks the screen. */
+      lockAfterSeconds: z.number().int().min(15).max(3600).default(120),
+      /** A technician's shift-start checklist this recent spares the doctor from doing it. */
+      checklistValidHours: z.number().min(0).max(72).default(12),
+      /** Whether a doctor outside the roster may sign in; dispatch's `roster` may change it. */
+      allowUnknownDoctors: z.boolean().default(false),
+      /** A pending or failed shift-start checklist only warns before `available`, or refuses it. */
+      policy: z.enum(["warn", "block"]).default("warn"),
+    })
+    .prefault({}),
+  /** Panic and lone-worker alarms (issue 4); absent means `alarmsConfigSchema`'s defaults. */
+  alarms: alarmsConfigSchema.optional(),
+  /** The doctor's screen (issue 6). */
+  ui: z
+    .strictObject({
+      /**
+       * Map tiles, e.g. `{ "url": "https://tile.example/{z}/{x}/{y}.png", "attribution": "© OSM" }`.
+       * None by default: the car may have no network, and the map then plots positions without tiles.
+       */
+      tiles: z
+        .strictObject({
+          url: z.string().regex(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*$/, {
+            error: "expected an http(s) URL with {z}, {x}, {y}",
+          }),
+          attribution: z.string().max(300),
+        })
+        .optional(),
+      /** "auto": night from sunset to sunrise at the car's position. */
+      theme: z.enum(["auto", "day", "night"]).default("auto"),
+      lang: z.enum(["fr", "en"]).default("fr"),
     })
     .prefault({}),
 });

@@ -30,6 +30,8 @@ describe("configSchema", () => {
       },
       http: { host: "127.0.0.1", port: 7380 },
       positions: { retentionDays: 30 },
+      missions: { purgeAfterHours: 24, readinessPolicy: "warn" },
+      ui: { theme: "auto", lang: "fr" },
     });
   });
 
