@@ -32,6 +32,7 @@ describe("configSchema", () => {
       positions: { retentionDays: 30 },
       missions: { purgeAfterHours: 24, readinessPolicy: "warn" },
       ui: { theme: "auto", lang: "fr" },
+      shifts: { allowUnknownDoctors: false, checklistValidHours: 12, lockAfterSeconds: 120, policy: "warn" },
     });
   });
 
