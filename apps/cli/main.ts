@@ -25,6 +25,9 @@ const usage = `usage: npm run -s sosm -- <command>
                                              [{"checkId":"ecg-pads","result":"fail","notes":"..."}]
   checks export --config F [--from D] [--to D] --out F.csv [--delimiter ";"] [--lang en]
                                              checks history as CSV (D: YYYY-MM-DD or ISO time)
+  shifts enrol --config F --rpps N           set a roster doctor's PIN (4-8 digits, read on stdin)
+  shifts export --config F --out F.csv [--from D] [--to D] [--delimiter ";"] [--lang en]
+                                             shift history with its summaries as CSV
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -50,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       from: { type: "string" },
       to: { type: "string" },
       delimiter: { type: "string" },
+      rpps: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -98,6 +102,18 @@ async function main(argv: string[]): Promise<number> {
     const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
     const args = { technician, name, schedule, results, from, to, out, delimiter };
     return runChecks({ action: sub, configPath: config, lang: lang === "en" ? "en" : "fr", ...args, ...io });
+  }
+  if (command === "shifts") {
+    const { runShifts } = await import("./shifts-command.ts");
+    const { config, lang, rpps, from, to, out, delimiter } = values;
+    const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+    return runShifts({
+      action: sub,
+      configPath: config,
+      lang: lang === "en" ? "en" : "fr",
+      ...{ rpps, from, to, out, delimiter },
+      ...io,
+    });
   }
   if (command === "sim" && sub === "equipment") {
     if (!values.port) return fail("sim equipment needs --port");

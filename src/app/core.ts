@@ -14,17 +14,20 @@ import { type CheckHistory, EquipmentMonitor } from "../services/equipment-monit
 import { EquipmentReporter } from "../services/equipment-reporter.ts";
 import { GpsTracker } from "../services/gps-tracker.ts";
 import type { Clock, LineSource, Logger } from "../services/ports.ts";
+import { doctorStampingOutbox } from "../services/shift-status-stamp.ts";
 import { TechnicianChecks } from "../services/technician-checks.ts";
 import { SqliteCheckRepository } from "../store/check-repository.ts";
 import { openDatabase } from "../store/database.ts";
 import { ScryptPinHasher } from "../store/scrypt-pin-hasher.ts";
 import { TrackRepository } from "../store/track-repository.ts";
+import { MqttDispatchLink } from "../transport/mqtt-dispatch-link.ts";
 import { AlarmsFeature } from "./alarms-feature.ts";
 import { coreMigrations } from "./core-migrations.ts";
 import { DispatchConnection } from "./dispatch-connection.ts";
 import { KioskServerFeature } from "./kiosk-server-feature.ts";
 import { MissionsFeature } from "./missions-feature.ts";
 import { resolveSerialPorts, type SerialSettings } from "./profile-loader.ts";
+import { ShiftsFeature } from "./shifts-feature.ts";
 
 export interface CoreContext {
   config: Config;
@@ -70,6 +73,8 @@ export class Core {
   readonly checks: TechnicianChecks;
   /** Panic and lone-worker alarms (issue 4). */
   readonly alarms: AlarmsFeature;
+  /** Doctors' shifts: sign-in, shift-start gate, summary (issue 10). */
+  readonly shifts: ShiftsFeature;
   private readonly database: ReturnType<typeof openDatabase>;
   private retentionTimer: NodeJS.Timeout | null = null;
 
@@ -130,7 +135,8 @@ export class Core {
     this.equipmentReporter = equipment?.reporter ?? null;
     this.missions = new MissionsFeature({
       db: this.database.db,
-      outbox: this.dispatch.outbox,
+      // `status` carries the doctor on shift (issue 10); read when each status is enqueued.
+      outbox: doctorStampingOutbox(this.dispatch.outbox, () => this.shifts?.service.currentDoctor() ?? null),
       unitOfWork: this.dispatch.outbox,
       deliveries: this.dispatch.outbox,
       inbox: this.dispatch.inbox,
@@ -138,7 +144,8 @@ export class Core {
       track: this.track,
       clock: ctx.clock,
       logger,
-      config: config.missions,
+      // "block": the shifts' verdict already applied readinessPolicy and shifts.policy (shift-gate.ts).
+      config: { ...config.missions, readinessPolicy: "block" },
       ...(this.equipment ? { readiness: this.equipment } : {}),
       onEnqueued: () => this.dispatch.publisher.kick(),
     });
@@ -156,6 +163,22 @@ export class Core {
     });
     // The lone-worker timer follows the doctor's status; `emergency` raises a panic.
     this.missions.onStatusChange((key, _missionId, at) => this.alarms.onStatusChange(key, at));
+    this.shifts = new ShiftsFeature({
+      db: this.database.db,
+      outbox: this.dispatch.outbox,
+      unitOfWork: this.dispatch.outbox,
+      inbox: this.dispatch.inbox,
+      clock: ctx.clock,
+      logger,
+      config,
+      profile: ctx.profile,
+      technicianRuns: this.checks,
+      missions: this.missions,
+      track: this.track,
+      equipment: this.equipment,
+      presence: this.dispatch.link instanceof MqttDispatchLink ? this.dispatch.link : null,
+      onEnqueued: () => this.dispatch.publisher.kick(),
+    });
     this.kiosk = new KioskServerFeature({
       config,
       profile: ctx.profile,
@@ -226,6 +249,7 @@ export class Core {
     this.equipmentReporter?.stop();
     this.equipment?.stop();
     this.alarms.stop();
+    this.shifts.stop();
     this.missions.stop();
     await this.dispatch.stop();
     await this.tracker.stop();

@@ -1,9 +1,12 @@
 /**
  * Bodies of the events the car publishes on `events` (PROTOCOL.md A, "Bodies"): `mission.ack`,
- * `alarm`, `message` (shared with dispatch), `report`, `check` and `rejected`. Objects accept
+ * `alarm`, `message` (shared with dispatch), `report`, `check`, `rejected` and `shift` (issue 10,
+ * an addition to PROTOCOL.md). Objects accept
  * unknown fields; see envelope.ts.
  */
 import { z } from "zod";
+import { statusKeys } from "../domain/radio-status.ts";
+import { missionPriorities } from "./dispatch-commands.ts";
 import {
   entityIdSchema,
   latitudeSchema,
@@ -13,7 +16,8 @@ import {
   text,
   textLimits,
 } from "./fields.ts";
-import { messageIdSchema } from "./ids.ts";
+import { isoTimestampSchema, messageIdSchema } from "./ids.ts";
+import { doctorSchema } from "./telemetry.ts";
 
 /**
  * The car sends `received` automatically, `displayed` when the doctor has seen the mission, then
@@ -94,3 +98,74 @@ export const rejectedBody = z
     reason: text(textLimits.note).describe("Bad schema, wrong vehicle, unknown mission..."),
   })
   .meta({ title: "rejected body", description: "The car received a command it could not accept." });
+
+/** Times of one mission in a shift summary: when each step was first reached (ISO 8601 UTC). */
+const missionTimesSchema = z.object({
+  receivedAt: isoTimestampSchema.optional(),
+  acceptedAt: isoTimestampSchema.optional(),
+  enRouteAt: isoTimestampSchema.optional(),
+  onSceneAt: isoTimestampSchema.optional(),
+  withPatientAt: isoTimestampSchema.optional(),
+  visitDoneAt: isoTimestampSchema.optional(),
+  visitMinutes: z.number().int().min(0).optional().describe("From arrival to the end of the visit."),
+});
+
+/**
+ * The shift summary (issue 10). No patient data: it outlives the missions' purge. Sizes are capped
+ * so that a whole summary stays far under the 64 KiB payload limit.
+ */
+export const shiftSummarySchema = z
+  .object({
+    startedAt: isoTimestampSchema,
+    endedAt: isoTimestampSchema,
+    distanceKm: z.number().min(0).max(10_000).describe("Driven, from the stored track, 0.1 km resolution."),
+    statusTimes: z
+      .array(
+        z.object({
+          key: z.enum(statusKeys),
+          seconds: z.number().int().min(0),
+        }),
+      )
+      .max(16)
+      .describe("Time spent in each radio status during the shift."),
+    missions: z
+      .array(
+        z.object({
+          missionId: entityIdSchema,
+          priority: z.enum(missionPriorities),
+          state: text(32).describe("The mission's state at the end of the shift (closed, cancelled...)."),
+          outcome: z.enum(reportOutcomes).optional(),
+          times: missionTimesSchema,
+        }),
+      )
+      .max(100),
+    alarms: z
+      .array(
+        z.object({
+          alarmId: entityIdSchema,
+          kind: z.enum(alarmKinds),
+          raisedAt: isoTimestampSchema,
+          acknowledgedAt: isoTimestampSchema.optional(),
+          cancelledAt: isoTimestampSchema.optional(),
+        }),
+      )
+      .max(100),
+    restock: z
+      .array(z.object({ item: text(textLimits.label), qty: z.number().positive().max(1_000_000) }))
+      .max(256)
+      .describe("Consumables used in the visit reports, added up by item: the technician's restock list."),
+  })
+  .meta({ title: "shift summary" });
+
+export const shiftBody = z
+  .object({
+    shiftId: entityIdSchema,
+    state: z.enum(["started", "ended"]),
+    doctor: doctorSchema,
+    startedAt: isoTimestampSchema.optional().describe("When the doctor signed in."),
+    summary: shiftSummarySchema.optional().describe("On `ended`: the shift summary."),
+  })
+  .meta({
+    title: "shift body",
+    description: "A doctor signed in (`started`) or out (`ended`, with the summary).",
+  });

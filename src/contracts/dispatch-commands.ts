@@ -1,9 +1,11 @@
 /**
  * Bodies of the commands dispatch publishes on `cmd` (PROTOCOL.md A, "Bodies"): `mission.assign`,
- * `mission.update`, `mission.cancel`, `message` (see car-events.ts), `ack` and `status.request`.
+ * `mission.update`, `mission.cancel`, `message` (see car-events.ts), `ack`, `status.request` and
+ * `roster` (issue 10, an addition to PROTOCOL.md).
  * Objects accept unknown fields; see envelope.ts.
  */
 import { z } from "zod";
+import { pinHashPattern } from "./config.ts";
 import {
   entityIdSchema,
   latitudeSchema,
@@ -15,6 +17,7 @@ import {
   textLimits,
 } from "./fields.ts";
 import { messageIdSchema } from "./ids.ts";
+import { rppsSchema } from "./telemetry.ts";
 
 /** P0 is a life-threatening emergency; P3 can wait. */
 export const missionPriorities = ["P0", "P1", "P2", "P3"] as const;
@@ -95,3 +98,33 @@ export const statusRequestBody = z.object({}).meta({
   title: "status.request body",
   description: "The car answers by re-publishing its status, position and equipment.",
 });
+
+/** One doctor of the association's roster (issue 10). */
+export const rosterDoctorFields = {
+  rpps: rppsSchema,
+  name: text(textLimits.label).describe("The name shown on the car and sent in presence and status."),
+  pinHash: z
+    .string()
+    .regex(pinHashPattern, { error: "expected the output of `sosm pin hash` (scrypt$N$r$p$salt$key)" })
+    .optional()
+    .describe(
+      "The doctor's PIN as `sosm pin hash` writes it; without it, the PIN enrolled on the car stays.",
+    ),
+};
+
+export const rosterBody = z
+  .object({
+    doctors: z.array(z.object(rosterDoctorFields)).max(500),
+    allowUnknown: z
+      .boolean()
+      .optional()
+      .describe("Whether a doctor outside the roster may sign in; absent keeps the car's setting."),
+  })
+  .refine((body) => new Set(body.doctors.map((d) => d.rpps)).size === body.doctors.length, {
+    error: "an RPPS number appears twice",
+    path: ["doctors"],
+  })
+  .meta({
+    title: "roster body",
+    description: "Replaces the association's roster on the car: who may sign in (issue 10).",
+  });

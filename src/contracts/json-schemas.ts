@@ -30,6 +30,8 @@ import {
   presenceMessage,
   rejectedMessage,
   reportMessage,
+  rosterCommand,
+  shiftMessage,
   statusMessage,
   statusRequestCommand,
   textMessage,
@@ -49,11 +51,13 @@ export const messageSchemasByType = {
   report: reportMessage,
   check: checkMessage,
   rejected: rejectedMessage,
+  shift: shiftMessage,
   "mission.assign": missionAssignCommand,
   "mission.update": missionUpdateCommand,
   "mission.cancel": missionCancelCommand,
   ack: ackCommand,
   "status.request": statusRequestCommand,
+  roster: rosterCommand,
 } as const satisfies Record<MessageType, z.ZodType>;
 
 export const messageTypes = Object.keys(messageSchemasByType) as MessageType[];

@@ -4,12 +4,21 @@
  * Bodies live in telemetry.ts, car-events.ts and dispatch-commands.ts; the envelope in envelope.ts.
  */
 import { z } from "zod";
-import { alarmBody, checkBody, messageBody, missionAckBody, rejectedBody, reportBody } from "./car-events.ts";
+import {
+  alarmBody,
+  checkBody,
+  messageBody,
+  missionAckBody,
+  rejectedBody,
+  reportBody,
+  shiftBody,
+} from "./car-events.ts";
 import {
   ackBody,
   missionAssignBody,
   missionCancelBody,
   missionUpdateBody,
+  rosterBody,
   statusRequestBody,
 } from "./dispatch-commands.ts";
 import { envelopeOf } from "./envelope.ts";
@@ -31,12 +40,14 @@ export const textMessage = envelopeOf("message", messageBody, "Free-text message
 export const reportMessage = envelopeOf("report", reportBody, "End-of-visit report.");
 export const checkMessage = envelopeOf("check", checkBody, "Technician check of an equipment item.");
 export const rejectedMessage = envelopeOf("rejected", rejectedBody, "A command the car refused.");
+export const shiftMessage = envelopeOf("shift", shiftBody, "A doctor's shift started or ended (issue 10).");
 // Dispatch to car.
 export const missionAssignCommand = envelopeOf("mission.assign", missionAssignBody, "Assigns a mission.");
 export const missionUpdateCommand = envelopeOf("mission.update", missionUpdateBody, "Changes a mission.");
 export const missionCancelCommand = envelopeOf("mission.cancel", missionCancelBody, "Cancels a mission.");
 export const ackCommand = envelopeOf("ack", ackBody, "Dispatch's end-to-end acknowledgement of an event.");
 export const statusRequestCommand = envelopeOf("status.request", statusRequestBody, "Asks for a re-publish.");
+export const rosterCommand = envelopeOf("roster", rosterBody, "Replaces the roster of doctors (issue 10).");
 
 /** Everything the car publishes, discriminated on `type`. */
 export const carMessageSchema = z
@@ -52,6 +63,7 @@ export const carMessageSchema = z
     reportMessage,
     checkMessage,
     rejectedMessage,
+    shiftMessage,
   ])
   .meta({ title: "car message", description: "A message the car publishes (PROTOCOL.md A)." });
 
@@ -64,6 +76,7 @@ export const commandSchema = z
     textMessage,
     ackCommand,
     statusRequestCommand,
+    rosterCommand,
   ])
   .meta({ title: "command", description: "A command dispatch publishes to a car (PROTOCOL.md A)." });
 
@@ -84,11 +97,13 @@ export type TextMessage = z.infer<typeof textMessage>;
 export type ReportMessage = z.infer<typeof reportMessage>;
 export type CheckMessage = z.infer<typeof checkMessage>;
 export type RejectedMessage = z.infer<typeof rejectedMessage>;
+export type ShiftMessage = z.infer<typeof shiftMessage>;
 export type MissionAssignCommand = z.infer<typeof missionAssignCommand>;
 export type MissionUpdateCommand = z.infer<typeof missionUpdateCommand>;
 export type MissionCancelCommand = z.infer<typeof missionCancelCommand>;
 export type AckCommand = z.infer<typeof ackCommand>;
 export type StatusRequestCommand = z.infer<typeof statusRequestCommand>;
+export type RosterCommand = z.infer<typeof rosterCommand>;
 
 /** The body type of a car message type, e.g. `CarBody<"status">`. */
 export type CarBody<T extends CarMessageType> = Extract<CarMessage, { type: T }>["body"];
@@ -118,6 +133,7 @@ export const carMessageRoutes = {
   report: { suffix: "events", qos: 1, retained: false },
   check: { suffix: "events", qos: 1, retained: false },
   rejected: { suffix: "events", qos: 1, retained: false },
+  shift: { suffix: "events", qos: 1, retained: false },
 } as const satisfies Record<CarMessageType, Route>;
 
 /**

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Fix } from "../domain/gnss/fix.ts";
 import { isMatchingStatus, statusKeys } from "../domain/radio-status.ts";
+import { isValidRpps } from "../domain/shifts/rpps.ts";
 import {
   entityIdSchema,
   latitudeSchema,
@@ -16,11 +17,32 @@ import {
 } from "./fields.ts";
 import { isoDateSchema, isoTimestampSchema } from "./ids.ts";
 
+/**
+ * The RPPS number: 11 digits, the last a Luhn key (src/domain/shifts/rpps.ts). The key is not
+ * expressible in JSON Schema, which only says 11 digits.
+ */
+export const rppsSchema = z
+  .string()
+  .regex(/^\d{11}$/, { error: "expected the 11 digits of an RPPS number" })
+  .refine(isValidRpps, { error: "RPPS check digit (Luhn key) is wrong" })
+  .describe("RPPS number of a health professional: 11 digits, the last a Luhn key.");
+
+/** The doctor signed in on the car (issue 10). */
+export const doctorSchema = z
+  .object({
+    rpps: rppsSchema,
+    name: text(textLimits.label).describe("The doctor's name as the roster gives it."),
+  })
+  .describe("The doctor on shift in this car.");
+
 export const presenceBody = z
   .object({
     state: z.enum(["online", "offline"]).describe("`online` at connect (birth); `offline` is the last will."),
     since: isoTimestampSchema.describe("When the car entered this state."),
     app: text(64).describe("Version of the terminal software, for example 1.2.3."),
+    doctor: doctorSchema
+      .optional()
+      .describe("The doctor signed in when this was published; absent when nobody is."),
   })
   .meta({ title: "presence body" });
 
@@ -82,6 +104,7 @@ export const statusBody = z
     lat: latitudeSchema.optional(),
     lon: longitudeSchema.optional(),
     note: text(textLimits.note).optional(),
+    doctor: doctorSchema.optional().describe("The doctor on shift; absent when nobody is signed in."),
   })
   .refine((body) => isMatchingStatus(body.code, body.key), {
     error: "code and key name different radio statuses",

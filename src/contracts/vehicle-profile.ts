@@ -14,6 +14,7 @@
  * Objects are strict so that a misspelt threshold is reported rather than silently defaulted.
  */
 import { z } from "zod";
+import { rosterDoctorFields } from "./dispatch-commands.ts";
 
 export const equipmentKinds = [
   "ecg",
@@ -226,6 +227,16 @@ export const vehicleProfileSchema = z
       })
       .prefault({}),
     equipment: z.array(equipmentItemSchema),
+    /**
+     * The association's roster of doctors (issue 10), until dispatch sends a `roster` command, which
+     * replaces it on the car. The same fields as the command's doctors.
+     */
+    roster: z
+      .strictObject({
+        doctors: z.array(z.strictObject(rosterDoctorFields)).max(500),
+        allowUnknown: z.boolean().optional(),
+      })
+      .optional(),
     /** Technician checklists: at each shift start, every week and every month. */
     checks: z
       .strictObject({

@@ -37,6 +37,7 @@ export const commandTypes = [
   "message",
   "ack",
   "status.request",
+  "roster",
 ] as const satisfies readonly CommandType[];
 
 export interface CommandContext {

@@ -21,7 +21,7 @@ import type { DispatchLink, DispatchLinkStatus, PublishOptions } from "../servic
 import type { Clock, Logger } from "../services/ports.ts";
 import { type MqttClientLike, type MqttConnect, mqttJsConnect, subackCodes } from "./mqtt-client-like.ts";
 import { type BackoffOptions, buildClientOptions, defaultBackoff, type TlsFiles } from "./mqtt-options.ts";
-import { presenceEnvelope } from "./presence-envelope.ts";
+import { type PresenceDoctor, presenceEnvelope } from "./presence-envelope.ts";
 
 export interface MqttDispatchLinkContext {
   fleet: string;
@@ -67,6 +67,7 @@ export class MqttDispatchLink implements DispatchLink {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
   private stopped = false;
+  private presenceDoctor: () => PresenceDoctor | null = () => null;
 
   constructor(context: MqttDispatchLinkContext) {
     this.ctx = context;
@@ -126,6 +127,28 @@ export class MqttDispatchLink implements DispatchLink {
   onStatus(listener: StatusListener): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /**
+   * The doctor on shift for `online` presences (issue 10). A provider, read at each birth, so that a
+   * reconnect after a sign-in made offline still names the doctor.
+   */
+  setPresenceDoctor(provider: () => PresenceDoctor | null): void {
+    this.presenceDoctor = provider;
+  }
+
+  /**
+   * Publishes the retained `online` presence again (after a sign-in or sign-out). Offline it does
+   * nothing: the next birth carries the doctor anyway. Never rejects.
+   */
+  async republishPresence(): Promise<void> {
+    const client = this.client;
+    if (client === null || !this.isConnected()) return;
+    try {
+      await this.send(client, "presence", this.presence("online"), 1, true);
+    } catch (err) {
+      this.logger.warn({ err }, "presence not re-published; the next connection will");
+    }
   }
 
   onCommand(listener: CommandListener): () => void {
@@ -283,7 +306,14 @@ export class MqttDispatchLink implements DispatchLink {
   }
 
   private presence(state: "online" | "offline"): string {
-    return presenceEnvelope(this.ctx, state, this.ctx.clock.now());
+    let doctor: PresenceDoctor | null = null;
+    if (state === "online")
+      try {
+        doctor = this.presenceDoctor();
+      } catch (err) {
+        this.logger.error({ err }, "doctor on shift unreadable; presence without it");
+      }
+    return presenceEnvelope(this.ctx, state, this.ctx.clock.now(), doctor);
   }
 
   private rejectPending(err: Error): void {

@@ -41,6 +41,7 @@ const commandTypes = [
   "message",
   "ack",
   "status.request",
+  "roster",
 ];
 function schemaFor(type: string) {
   return commandTypes.includes(type) ? commandSchema : carMessageSchema;
@@ -269,6 +270,7 @@ describe("topic table", () => {
       report: { suffix: "events", qos: 1, retained: false },
       check: { suffix: "events", qos: 1, retained: false },
       rejected: { suffix: "events", qos: 1, retained: false },
+      shift: { suffix: "events", qos: 1, retained: false },
     });
     expect(topicOfCarMessage("position")).toEqual({ suffix: "position", qos: 0, retained: true });
     expect(topicOfCarMessage("alarm").suffix).toBe("events");

@@ -199,7 +199,7 @@ describe("CommandInbox", () => {
       { ref: expect.any(String), reason: "mission.cancel is not supported by this terminal" },
     ]);
     expect(inbox.supportedTypes()).toEqual(["ack", "status.request"]);
-    expect(commandTypes).toHaveLength(6);
+    expect(commandTypes).toHaveLength(7);
   });
 
   it("answers a redelivered refused command once", () => {
