@@ -10,6 +10,7 @@ import type { Config } from "../contracts/config.ts";
 import type { VehicleProfile } from "../contracts/vehicle-profile.ts";
 import { GnssPipeline } from "../io/gnss/gnss-pipeline.ts";
 import { SerialLineSource } from "../io/serial-line-source.ts";
+import type { AlarmTimings } from "../services/alarm-service.ts";
 import { type CheckHistory, EquipmentMonitor } from "../services/equipment-monitor.ts";
 import { EquipmentReporter } from "../services/equipment-reporter.ts";
 import { GpsTracker } from "../services/gps-tracker.ts";
@@ -40,6 +41,8 @@ export interface CoreContext {
   equipmentSource?: LineSource;
   /** The technician-check store; default: no check recorded yet. */
   checkHistory?: CheckHistory;
+  /** Replaces the configured alarm timings (end-to-end tests of the lone-worker prompt). */
+  alarmTimings?: Partial<AlarmTimings>;
 }
 
 /**
@@ -159,6 +162,7 @@ export class Core {
       clock: ctx.clock,
       logger,
       config,
+      ...(ctx.alarmTimings ? { timings: ctx.alarmTimings } : {}),
       onEnqueued: () => this.dispatch.publisher.kick(),
     });
     // The lone-worker timer follows the doctor's status; `emergency` raises a panic.
