@@ -194,6 +194,7 @@ export class Core {
       equipment: this.equipment,
       alarms: this.alarms.service,
       checks: this.checks,
+      shifts: this.shifts,
     });
   }
 

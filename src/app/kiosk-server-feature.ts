@@ -10,6 +10,8 @@
  *   (DESIGN.md §1: "a crash of the window never stops telemetry"; the same holds for its server).
  * - Every feature's change listener nudges the server, which rebuilds the state and pushes it if it
  *   differs (at most 10/s). An incoming command (dispatch's acks) also reads the alarms' acks at once.
+ * - With shifts (issue 10), the screen lock lives here, in the core (src/server/screen-lock.ts): the
+ *   car counts as stopped below 2 km/h, or with no fix in the last 10 s.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import type { VehicleProfile } from "../contracts/vehicle-profile.ts";
 import { runKioskCommand } from "../server/kiosk-commands.ts";
 import { KioskServer } from "../server/kiosk-server.ts";
 import { buildKioskState, type KioskStateSources } from "../server/kiosk-state.ts";
+import { ScreenLock } from "../server/screen-lock.ts";
 import type { AlarmService } from "../services/alarm-service.ts";
 import type { EquipmentMonitor } from "../services/equipment-monitor.ts";
 import type { GpsTracker } from "../services/gps-tracker.ts";
@@ -26,6 +29,7 @@ import type { Clock, Logger } from "../services/ports.ts";
 import type { TechnicianChecks } from "../services/technician-checks.ts";
 import type { DispatchConnection } from "./dispatch-connection.ts";
 import type { MissionsFeature } from "./missions-feature.ts";
+import type { ShiftsFeature } from "./shifts-feature.ts";
 
 export const kioskHandoffFile = "kiosk.json";
 export const defaultRendererDir = resolve(import.meta.dirname, "../../apps/kiosk/renderer/dist");
@@ -53,6 +57,8 @@ export interface KioskServerFeatureContext {
   /** The alarm service, once the core has one (issue 4); without it panic answers "not available". */
   alarms?: AlarmsPort | null;
   checks?: Pick<TechnicianChecks, "sign"> | null;
+  /** Doctors' shifts (issue 10): sign-in, the shift-start checklist, the screen lock. */
+  shifts?: Pick<ShiftsFeature, "service" | "doctors" | "onChange"> | null;
   /** Tests: a known token, another renderer folder. */
   token?: string;
   staticDir?: string;
@@ -64,6 +70,9 @@ export interface KioskAddress {
 }
 
 const maxRetryMs = 30_000;
+/** 2 km/h: slower is a car parked with a drifting receiver, not a car driving. */
+const movingMps = 2 / 3.6;
+const freshFixSeconds = 10;
 
 export class KioskServerFeature {
   readonly token: string;
@@ -75,16 +84,36 @@ export class KioskServerFeature {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly logger: Logger;
   private readonly waiting: Array<(address: KioskAddress) => void> = [];
+  /** null without shifts: nothing is locked or hidden. */
+  readonly lock: ScreenLock | null;
 
   constructor(private readonly ctx: KioskServerFeatureContext) {
     this.token = ctx.token ?? randomBytes(32).toString("base64url");
     this.logger = ctx.logger.child({ part: "kiosk-server" });
+    const shifts = ctx.shifts ?? null;
+    this.lock =
+      shifts === null
+        ? null
+        : new ScreenLock({
+            clock: ctx.clock,
+            lockAfterMs: ctx.config.shifts.lockAfterSeconds * 1000,
+            shiftId: () => shifts.service.current()?.shiftId ?? null,
+            moving: () => this.moving(),
+            onChange: () => this.changed(),
+          });
+  }
+
+  private moving(): boolean {
+    const since = this.ctx.tracker.health("en").secondsSinceFix;
+    const speed = this.ctx.tracker.latestFix()?.speed;
+    return since !== null && since <= freshFixSeconds && speed !== undefined && speed >= movingMps;
   }
 
   /** Starts listening in the background; `ready()` resolves once it does. */
   start(): void {
     this.stopped = false;
     this.subscribe();
+    this.lock?.start();
     void this.listen(1000);
   }
 
@@ -97,6 +126,7 @@ export class KioskServerFeature {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.lock?.stop();
     for (const off of this.unsubscribe.splice(0)) off();
     const server = this.server;
     this.server = null;
@@ -132,7 +162,13 @@ export class KioskServerFeature {
         snapshot: () => buildKioskState(this.sources()),
         execute: (command) =>
           runKioskCommand(
-            { missions: this.ctx.missions, alarms: this.ctx.alarms ?? null, checks: this.ctx.checks ?? null },
+            {
+              missions: this.ctx.missions,
+              alarms: this.ctx.alarms ?? null,
+              checks: this.ctx.checks ?? null,
+              shifts:
+                this.ctx.shifts && this.lock ? { service: this.ctx.shifts.service, lock: this.lock } : null,
+            },
             command,
           ),
         onChange: (listener) => {
@@ -194,6 +230,14 @@ export class KioskServerFeature {
     );
     if (ctx.equipment) this.unsubscribe.push(ctx.equipment.onVerdict(changed));
     if (ctx.alarms) this.unsubscribe.push(ctx.alarms.onChange(changed));
+    const lock = this.lock;
+    if (ctx.shifts && lock)
+      this.unsubscribe.push(
+        ctx.shifts.onChange(() => {
+          lock.sync();
+          changed();
+        }),
+      );
   }
 
   private sources(): KioskStateSources {
@@ -227,6 +271,15 @@ export class KioskServerFeature {
           }
         : null,
       checklists: ctx.checks ? profile.checks : null,
+      shifts:
+        ctx.shifts && this.lock
+          ? {
+              service: ctx.shifts.service,
+              doctors: ctx.shifts.doctors,
+              lockAfterSeconds: config.shifts.lockAfterSeconds,
+              mode: () => (this.lock as ScreenLock).mode(),
+            }
+          : null,
     };
   }
 

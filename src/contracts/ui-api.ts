@@ -82,6 +82,31 @@ export const uiCommandSchema = z.discriminatedUnion("type", [
       )
       .max(200),
   }),
+  // Shifts (issue 10). The doctor's PIN is 4 to 8 digits (shift-doctors.ts checks the exact rule).
+  z.strictObject({
+    type: z.literal("shift.signIn"),
+    rpps: z.string().regex(/^[\d ]{11,15}$/, { error: "expected an 11-digit RPPS number" }),
+    pin: pinSchema,
+    /** Only for a doctor outside the roster, when the association allows it. */
+    name: z.string().min(1).max(textLimits.label).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("shift.checklist"),
+    results: z
+      .array(
+        z.strictObject({
+          checkId: z.string().min(1).max(128),
+          result: z.enum(["pass", "fail"]),
+          notes: z.string().max(textLimits.note).optional(),
+        }),
+      )
+      .max(200),
+  }),
+  z.strictObject({ type: z.literal("shift.unlock"), pin: pinSchema }),
+  z.strictObject({ type: z.literal("shift.lock") }),
+  z.strictObject({ type: z.literal("shift.signOut") }),
+  /** A touch on the screen: restarts the inactivity count before the lock. */
+  z.strictObject({ type: z.literal("ui.activity") }),
 ]);
 export type UiCommand = z.infer<typeof uiCommandSchema>;
 export type UiCommandType = UiCommand["type"];
@@ -99,6 +124,10 @@ export const uiErrorSchema = z.object({
   text: localizedTextSchema,
   /** The fields a refused request got wrong, when the schema refused it. */
   fields: z.array(z.string()).optional(),
+  /** A wrong PIN: the tries left before the lockout. */
+  attemptsLeft: z.number().int().optional(),
+  /** A PIN locked out: until when (epoch ms). */
+  lockedUntil: z.number().optional(),
 });
 export type UiError = z.infer<typeof uiErrorSchema>;
 
@@ -255,6 +284,66 @@ export const uiChecklistSchema = z.object({
   ),
 });
 
+export const uiShiftSummarySchema = z.object({
+  shiftId: z.string(),
+  doctor: z.object({ rpps: z.string(), name: z.string() }),
+  startedAt: epochMs,
+  endedAt: epochMs,
+  distanceM: z.number(),
+  statusTimes: z.array(z.object({ key: z.enum(statusKeys), ms: z.number() })),
+  /** No patient data: ids, priorities and times only (shift-summary.ts). */
+  missions: z.array(
+    z.object({
+      missionId: z.string(),
+      priority: z.string(),
+      state: z.string(),
+      outcome: z.string().nullable(),
+      times: z.record(z.string(), z.number()),
+    }),
+  ),
+  alarms: z.array(z.object({ alarmId: z.string(), kind: z.string(), raisedAt: epochMs })),
+  restock: z.array(z.object({ item: z.string(), qty: z.number() })),
+});
+export type UiShiftSummary = z.infer<typeof uiShiftSummarySchema>;
+
+export const uiShiftSchema = z.object({
+  /**
+   * The server owns the lock (a reload cannot open it). While locked, and while nobody is signed in,
+   * the state carries nothing patient-related (issue 10): no mission, message text, report or position.
+   */
+  locked: z.boolean(),
+  lockAfterSeconds: z.number(),
+  doctor: z.object({ rpps: z.string(), name: z.string() }).nullable(),
+  startedAt: epochMs.nullable(),
+  /** The shift-start checklist: to answer now (pending), or how it was covered. */
+  checklist: z
+    .object({
+      state: z.enum(["not_required", "covered", "done", "pending"]),
+      by: z.string().nullable(),
+      at: epochMs.nullable(),
+      failed: z.array(z.string()),
+      items: z.array(z.object({ id: z.string(), label: localizedTextSchema })),
+    })
+    .nullable(),
+  /** May the doctor be available now, and why (not): equipment and shift start together. */
+  gate: z
+    .object({
+      allowed: z.boolean(),
+      readiness: z.string(),
+      warnings: z.array(localizedTextSchema),
+      blockingReasons: z.array(localizedTextSchema),
+    })
+    .nullable(),
+  /** The association's doctors, for the sign-in screen (empty while signed in). */
+  roster: z.array(z.object({ rpps: z.string(), name: z.string(), hasPin: z.boolean() })),
+  allowUnknown: z.boolean(),
+  /** A mission waits while the screen hides missions: its priority only ("Nouvelle mission P1"). */
+  missionAlert: z.object({ priority: z.enum(["P0", "P1", "P2", "P3"]) }).nullable(),
+  /** The newest ended shift of the last hours, for the summary screen. */
+  lastSummary: uiShiftSummarySchema.nullable(),
+});
+export type UiShift = z.infer<typeof uiShiftSchema>;
+
 export const uiSettingsSchema = z.object({
   lang: z.enum(uiLanguages),
   theme: z.enum(uiThemes),
@@ -289,6 +378,8 @@ export const uiStateSchema = z.object({
   alarms: uiAlarmsSchema.nullable(),
   /** null when technician checks are not available on this core. */
   checks: z.object({ checklists: z.array(uiChecklistSchema) }).nullable(),
+  /** null when shifts are not wired into this core. */
+  shift: uiShiftSchema.nullable(),
 });
 export type UiState = z.infer<typeof uiStateSchema>;
 

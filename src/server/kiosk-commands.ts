@@ -12,6 +12,8 @@ import type { MissionDesk } from "../services/mission-desk.ts";
 import type { StatusBoard } from "../services/status-board.ts";
 import type { SignRequest } from "../services/technician-checks.ts";
 import type { VisitReports } from "../services/visit-report.ts";
+import { commandAdmitted, type ScreenMode } from "./screen-lock.ts";
+import { isShiftCommand, runShiftCommand, type ShiftCommandTargets } from "./shift-commands.ts";
 
 export interface KioskCommandTargets {
   missions: {
@@ -27,6 +29,12 @@ export interface KioskCommandTargets {
     answerLoneWorker(): LoneWorkerOutcome;
   } | null;
   checks: { sign(request: SignRequest): Promise<unknown> } | null;
+  /** Shifts and the screen lock (issue 10); absent: no sign-in, no lock on this core. */
+  shifts?:
+    | (ShiftCommandTargets & {
+        lock: ShiftCommandTargets["lock"] & { mode(): ScreenMode; activity(): void };
+      })
+    | null;
 }
 
 const done: UiOutcome = { ok: true };
@@ -52,9 +60,53 @@ const notAvailable = (what: { fr: string; en: string }): UiOutcome =>
     },
   });
 
+const refusedWhile: Record<Exclude<ScreenMode, "open">, UiError> = {
+  locked: {
+    code: "screen_locked",
+    text: {
+      fr: "Écran verrouillé : déverrouillez avec votre PIN (l'alarme reste disponible)",
+      en: "Screen locked: unlock it with your PIN (the alarm stays available)",
+    },
+  },
+  signed_out: {
+    code: "not_signed_in",
+    text: {
+      fr: "Aucun médecin de garde : prenez la garde d'abord (l'alarme reste disponible)",
+      en: "No doctor on shift: sign in first (the alarm stays available)",
+    },
+  },
+};
+
 export async function runKioskCommand(targets: KioskCommandTargets, command: UiCommand): Promise<UiOutcome> {
+  const shifts = targets.shifts ?? null;
+  if (shifts !== null) {
+    const mode = shifts.lock.mode();
+    if (!commandAdmitted(mode, command.type)) {
+      const wrong = mode === "open" ? null : refusedWhile[mode];
+      return refused(
+        wrong ?? {
+          code: command.type === "shift.signIn" ? "already_signed_in" : "not_locked",
+          text: {
+            fr: "Déjà de garde et écran déverrouillé : rien à faire",
+            en: "Already on shift and the screen is unlocked: nothing to do",
+          },
+        },
+      );
+    }
+    // Any command the doctor could send is a touch on the screen.
+    if (mode === "open") shifts.lock.activity();
+    if (isShiftCommand(command)) return runShiftCommand(shifts, command);
+  }
   const { desk, status, messages, reports } = targets.missions;
   switch (command.type) {
+    case "ui.activity":
+      return done;
+    case "shift.signIn":
+    case "shift.checklist":
+    case "shift.unlock":
+    case "shift.lock":
+    case "shift.signOut":
+      return notAvailable({ fr: "Garde", en: "Shift" });
     case "status.set": {
       const result = status.setStatus(command.key, command.note === undefined ? {} : { note: command.note });
       if (!result.ok) return fromMission(result.error);

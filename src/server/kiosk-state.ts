@@ -26,6 +26,7 @@ import type { Clock } from "../services/ports.ts";
 import type { StatusBoard, StatusView } from "../services/status-board.ts";
 import { scheduleNames } from "../services/technician-run.ts";
 import type { VisitReports } from "../services/visit-report.ts";
+import { type KioskShiftSources, redacted, shiftState } from "./kiosk-shift-state.ts";
 
 export interface KioskStateSources {
   fleet: string;
@@ -49,6 +50,8 @@ export interface KioskStateSources {
   } | null;
   alarms: { active(): AlarmOverview; cancelNeedsPin: boolean } | null;
   checklists: Checklists | null;
+  /** Shifts and the screen lock (issue 10); absent: no sign-in on this core, nothing hidden. */
+  shifts?: KioskShiftSources | null;
 }
 
 /** Ended missions stay on screen this long: a cancellation at 3 a.m. must not vanish unseen. */
@@ -61,7 +64,7 @@ export function buildKioskState(sources: KioskStateSources): UiState {
   const active = desk.active();
   const recent = desk.list(30);
   const current = sources.missions.status.current();
-  return {
+  const state: UiState = {
     at: now,
     fleet: sources.fleet,
     vehicle: sources.vehicle,
@@ -109,7 +112,13 @@ export function buildKioskState(sources: KioskStateSources): UiState {
               })),
             })),
           },
+    shift: null,
   };
+  const shifts = sources.shifts ?? null;
+  if (shifts === null) return state;
+  const mode = shifts.mode();
+  const withShift = { ...state, shift: shiftState(shifts, mode, now, state.missions.pending) };
+  return mode === "open" ? withShift : redacted(withShift, mode);
 }
 
 function statusView(status: StatusView | null): UiState["status"] {
@@ -130,7 +139,16 @@ function statusOptions(
   return radioStatuses.map((status) => {
     const decision: StatusDecision = decideStatus(situation, status.key);
     let reason = decision.ok ? null : decision.error.message;
-    if (decision.ok && (status.key === "available" || status.key === "at_base") && sources.equipment) {
+    const gated = status.key === "available" || status.key === "at_base";
+    if (decision.ok && gated && sources.shifts) {
+      // The shift's gate: the equipment and the shift-start checklist, each under its policy.
+      const gate = sources.shifts.service.availabilityGate();
+      if (!gate.allowed)
+        reason = {
+          fr: `Pas disponible : ${gate.blockingReasons.map((r) => r.text.fr).join(" ; ")}`,
+          en: `Not available: ${gate.blockingReasons.map((r) => r.text.en).join("; ")}`,
+        };
+    } else if (decision.ok && gated && sources.equipment) {
       const gate = gateAvailability(sources.equipment.verdict(), sources.readinessPolicy);
       if (!gate.allowed)
         reason = {

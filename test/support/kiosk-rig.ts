@@ -31,7 +31,17 @@ export interface KioskRigOptions {
   equipment?: boolean;
   /** Replay speed of the capture (default 1: a fix per second, as the receiver sends it). */
   gnssSpeed?: number;
+  /**
+   * Signs `rigDoctor` in through the core (and passes the shift-start checklist) before the screen
+   * opens (default true), so that screen tests about missions start where a doctor would.
+   */
+  signIn?: boolean;
+  /** Screen lock after this much inactivity (default 3600: tests about missions never lock). */
+  lockAfterSeconds?: number;
 }
+
+/** A roster doctor of bdx-07.json; the rig enrols this PIN for them. */
+export const rigDoctor = { rpps: "19999900012", name: "Dr Claire Fictive", pin: "4826" } as const;
 
 export class KioskRig {
   private readonly cleanups: Array<() => Promise<void> | void> = [];
@@ -80,6 +90,8 @@ export class KioskRig {
       logLevel: "silent",
       ...options.config,
     });
+    // Below the config's floor of 15 s on purpose: an end-to-end test cannot wait two minutes.
+    config.shifts.lockAfterSeconds = options.lockAfterSeconds ?? 3600;
     // Every technician check passed just now: the equipment is "ready" when its sensors say so.
     const passedAt = Date.now();
     const checks = Object.fromEntries(
@@ -99,6 +111,17 @@ export class KioskRig {
     const address = await this.core.kiosk.ready();
     this.url = address.url;
     this.token = this.core.kiosk.token;
+    await this.core.shifts.doctors.enrolPin(rigDoctor.rpps, rigDoctor.pin);
+    if (options.signIn !== false) {
+      const { checklist } = await this.core.shifts.service.signIn({
+        rpps: rigDoctor.rpps,
+        pin: rigDoctor.pin,
+      });
+      if (checklist !== null)
+        this.core.shifts.service.completeShiftStart(
+          checklist.map((item) => ({ checkId: item.id, result: "pass" })),
+        );
+    }
 
     if (options.gnss !== false) {
       const replayer = new GnssReplayer({

@@ -33,6 +33,7 @@ function emptyState(at = 0): UiState {
     messages: { unread: 0, items: [] },
     alarms: null,
     checks: null,
+    shift: null,
   };
 }
 

@@ -2,16 +2,25 @@
  * The doctor's screen: header always on top, the tabs (mission, map, messages, equipment,
  * technician) on the left, the status pad and the panic button on the right, where a thumb finds
  * them without looking. Alarms and the lone-worker prompt lie over everything but the panic button.
+ * With shifts (issue 10), the sign-in, shift-start checklist, lock and summary screens take the body's
+ * place; the header, alarms and the panic button stay. Every touch tells the core (throttled), whose
+ * inactivity count decides the lock.
  */
-import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { UiCommand } from "../../../../src/contracts/ui-api.ts";
 import { AlarmBanner, LoneWorkerPrompt } from "./components/alarm-banner.tsx";
 import { EquipmentPanel } from "./components/equipment-panel.tsx";
 import { Header } from "./components/header.tsx";
+import { LockScreen, MissionAlert } from "./components/lock-screen.tsx";
 import { MapView } from "./components/map-view.tsx";
 import { MessagesScreen } from "./components/messages-screen.tsx";
 import { MissionScreen } from "./components/mission-screen.tsx";
 import { PanicButton } from "./components/panic-button.tsx";
+import { ShiftPanel } from "./components/shift-panel.tsx";
+import { GateResultScreen, ShiftStartScreen } from "./components/shift-start-screen.tsx";
+import { ShiftSummaryScreen } from "./components/shift-summary.tsx";
+import { SignInScreen } from "./components/sign-in-screen.tsx";
 import { StatusPad } from "./components/status-pad.tsx";
 import { TechnicianMode } from "./components/technician-mode.tsx";
 import type { ConnectionSnapshot, KioskConnection } from "./connection.ts";
@@ -20,15 +29,18 @@ import { type Lang, LangContext, langContextValue, translator } from "./i18n/i18
 import { KioskContext, type KioskContextValue } from "./kiosk-context.ts";
 import { resolveTheme, type ThemeChoice } from "./theme.ts";
 
-type Tab = "mission" | "map" | "messages" | "equipment" | "technician";
+type Tab = "mission" | "map" | "messages" | "equipment" | "technician" | "shift";
 const tabs: ReadonlyArray<readonly [Tab, DictionaryKey]> = [
   ["mission", "tabMission"],
+  ["shift", "tabShift"],
   ["map", "tabMap"],
   ["messages", "tabMessages"],
   ["equipment", "tabEquipment"],
   ["technician", "tabTechnician"],
 ];
 const themeOrder: readonly ThemeChoice[] = ["auto", "day", "night"];
+/** A touch tells the core at most this often (and four times per lock delay): the lock counts minutes, not taps. */
+const activityEveryMs = 5000;
 
 function stored<T extends string>(key: string, allowed: readonly T[]): T | null {
   const value = localStorage.getItem(key);
@@ -48,7 +60,14 @@ export function App({ connection }: { connection: KioskConnection }) {
   const [tab, setTab] = useState<Tab>("mission");
   const [seen, setSeen] = useState<ReadonlySet<string>>(new Set());
   const [minute, setMinute] = useState(0);
+  /** The shift (its start time) whose checklist the doctor put off, the summary already read. */
+  const [checklistLater, setChecklistLater] = useState<number | null>(null);
+  const [gateShown, setGateShown] = useState(false);
+  const [summaryRead, setSummaryRead] = useState<string | null>(null);
+  const lastActivity = useRef(0);
+  const lockAfterMs = useRef(120_000);
   const state = snapshot.state;
+  lockAfterMs.current = (state?.shift?.lockAfterSeconds ?? 120) * 1000;
   const lang: Lang = chosenLang ?? state?.settings.lang ?? "fr";
   const themeChoice: ThemeChoice = chosenTheme ?? state?.settings.theme ?? "auto";
   const fix = state?.gnss.fix ?? null;
@@ -84,6 +103,26 @@ export function App({ connection }: { connection: KioskConnection }) {
   useEffect(() => {
     if (alertKey !== "") setTab("mission");
   }, [alertKey]);
+  // The gate's result was seen once the screen locked, and a new mission comes before it.
+  const locked = state?.shift?.locked === true;
+  useEffect(() => {
+    if (locked || alertKey !== "") setGateShown(false);
+  }, [locked, alertKey]);
+
+  useEffect(() => {
+    const touched = () => {
+      const every = Math.min(activityEveryMs, lockAfterMs.current / 4);
+      if (performance.now() - lastActivity.current < every) return;
+      lastActivity.current = performance.now();
+      void connection.send({ type: "ui.activity" });
+    };
+    document.addEventListener("pointerdown", touched, { capture: true });
+    document.addEventListener("keydown", touched, { capture: true });
+    return () => {
+      document.removeEventListener("pointerdown", touched, { capture: true });
+      document.removeEventListener("keydown", touched, { capture: true });
+    };
+  }, [connection]);
 
   const send = useCallback((command: UiCommand) => connection.send(command), [connection]);
   const context = useMemo<KioskContextValue | null>(
@@ -99,6 +138,30 @@ export function App({ connection }: { connection: KioskConnection }) {
       </LangContext.Provider>
     );
   const unread = context.state.messages.unread;
+  const shift = context.state.shift;
+  let shiftScreen: ComponentChildren = null;
+  if (shift !== null) {
+    const summary = shift.lastSummary;
+    if (shift.doctor === null)
+      shiftScreen =
+        summary !== null && summaryRead !== summary.shiftId ? (
+          <ShiftSummaryScreen summary={summary} onDone={() => setSummaryRead(summary.shiftId)} />
+        ) : (
+          <>
+            <MissionAlert />
+            <SignInScreen />
+          </>
+        );
+    else if (shift.locked) shiftScreen = <LockScreen />;
+    else if (gateShown) shiftScreen = <GateResultScreen onContinue={() => setGateShown(false)} />;
+    else if (shift.checklist?.state === "pending" && checklistLater !== shift.startedAt)
+      shiftScreen = (
+        <ShiftStartScreen
+          onDone={() => setGateShown(true)}
+          onLater={() => setChecklistLater(shift.startedAt)}
+        />
+      );
+  }
   return (
     <LangContext.Provider value={langValue}>
       <KioskContext.Provider value={context}>
@@ -122,38 +185,45 @@ export function App({ connection }: { connection: KioskConnection }) {
             </div>
           )}
           <AlarmBanner />
-          <div class="body">
-            <main class="main">
-              <div class="tabs" role="tablist">
-                {tabs.map(([id, key]) => (
-                  <button
-                    type="button"
-                    role="tab"
-                    key={id}
-                    class={`tab${tab === id ? " active" : ""}`}
-                    aria-selected={tab === id}
-                    data-testid={`tab-${id}`}
-                    onClick={() => setTab(id)}
-                  >
-                    {langValue.t(key)}
-                    {id === "messages" && unread > 0 && <span class="count">{unread}</span>}
-                  </button>
-                ))}
-              </div>
-              <div class="tab-panel" role="tabpanel">
-                {tab === "mission" && (
-                  <MissionScreen seen={seen} onSeen={(key) => setSeen(new Set([...seen, key]))} />
-                )}
-                {tab === "map" && <MapView />}
-                {tab === "messages" && <MessagesScreen />}
-                {tab === "equipment" && <EquipmentPanel />}
-                {tab === "technician" && <TechnicianMode />}
-              </div>
-            </main>
-            <aside class="side">
-              <StatusPad />
-            </aside>
-          </div>
+          {shiftScreen !== null ? (
+            <div class="shift-body">{shiftScreen}</div>
+          ) : (
+            <div class="body">
+              <main class="main">
+                <div class="tabs" role="tablist">
+                  {tabs
+                    .filter(([id]) => id !== "shift" || shift !== null)
+                    .map(([id, key]) => (
+                      <button
+                        type="button"
+                        role="tab"
+                        key={id}
+                        class={`tab${tab === id ? " active" : ""}`}
+                        aria-selected={tab === id}
+                        data-testid={`tab-${id}`}
+                        onClick={() => setTab(id)}
+                      >
+                        {langValue.t(key)}
+                        {id === "messages" && unread > 0 && <span class="count">{unread}</span>}
+                      </button>
+                    ))}
+                </div>
+                <div class="tab-panel" role="tabpanel">
+                  {tab === "mission" && (
+                    <MissionScreen seen={seen} onSeen={(key) => setSeen(new Set([...seen, key]))} />
+                  )}
+                  {tab === "map" && <MapView />}
+                  {tab === "messages" && <MessagesScreen />}
+                  {tab === "equipment" && <EquipmentPanel />}
+                  {tab === "technician" && <TechnicianMode />}
+                  {tab === "shift" && <ShiftPanel onChecklist={() => setChecklistLater(null)} />}
+                </div>
+              </main>
+              <aside class="side">
+                <StatusPad />
+              </aside>
+            </div>
+          )}
           <LoneWorkerPrompt />
           <PanicButton />
         </div>

@@ -6,13 +6,15 @@ interface PinPadProps {
   value: string;
   onChange: (value: string) => void;
   maxLength?: number;
+  /** Bigger keys, for the screens a doctor meets first (sign-in, lock). */
+  big?: boolean;
 }
 
-export function PinPad({ label, value, onChange, maxLength = 12 }: PinPadProps) {
+export function PinPad({ label, value, onChange, maxLength = 12, big = false }: PinPadProps) {
   const { t } = useLang();
   const digits = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];
   return (
-    <fieldset class="pin-pad">
+    <fieldset class={big ? "pin-pad pin-pad-big" : "pin-pad"}>
       <legend class="pin-display">
         {label} : <span data-testid="pin-dots">{"•".repeat(value.length) || "—"}</span>
       </legend>
