@@ -3,6 +3,7 @@
  * process) reading a GNSS capture from a socat pty and the emulated equipment controller from a
  * second pty, a real SQLite file, and the core's kiosk server on a free loopback port.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { loadVehicleProfile } from "../../src/app/profile-loader.ts";
 import { type ConfigInput, configSchema } from "../../src/contracts/config.ts";
 import type { CheckRecord } from "../../src/domain/equipment/technician-checks.ts";
 import { SerialLineSource } from "../../src/io/serial-line-source.ts";
+import type { AlarmTimings } from "../../src/services/alarm-service.ts";
 import { systemClock } from "../../src/services/ports.ts";
 import { Mosquitto } from "./mosquitto.ts";
 import { SocatPair, waitUntil } from "./socat.ts";
@@ -38,6 +40,8 @@ export interface KioskRigOptions {
   signIn?: boolean;
   /** Screen lock after this much inactivity (default 3600: tests about missions never lock). */
   lockAfterSeconds?: number;
+  /** Shorter alarm timers than the config allows (the lone-worker prompt in seconds, not minutes). */
+  alarmTimings?: Partial<AlarmTimings>;
 }
 
 /** A roster doctor of bdx-07.json; the rig enrols this PIN for them. */
@@ -105,6 +109,7 @@ export class KioskRig {
       logger,
       clock: systemClock,
       checkHistory: { latestByCheck: () => checks },
+      ...(options.alarmTimings ? { alarmTimings: options.alarmTimings } : {}),
     });
     this.core.start();
     this.cleanups.push(() => this.core.stop());
