@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   "link-bytes": async () => (await import("./link-bytes.ts")).benchLinkBytes(),
   link: async () => (await import("./link.ts")).benchLink(),
   kiosk: async () => (await import("./kiosk.ts")).benchKiosk(),
+  dispatch: async () => (await import("./dispatch.ts")).benchDispatch(),
 };
 
 async function main(): Promise<void> {

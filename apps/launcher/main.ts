@@ -9,11 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createLogger } from "../../src/app/logger.ts";
+import { startConsoleSummary } from "../dispatch/console-summary.ts";
+import { startDemoDispatch } from "../dispatch/demo-dispatch.ts";
 import { EmbeddedBroker } from "../sim/embedded-broker.ts";
 import { GnssReplayer } from "../sim/gnss-replayer.ts";
 import { PtyPair } from "../sim/pty-pair.ts";
 import { SimulatedReceiver } from "../sim/simulated-receiver.ts";
-import { startTextConsole } from "./dispatch-text-console.ts";
 import { equipmentSimChoice, startEquipmentSim } from "./equipment-sim.ts";
 import { startUi } from "./open-ui.ts";
 
@@ -56,12 +57,15 @@ async function main(): Promise<void> {
     `SOSM demo — simulated car BDX-07 (Bordeaux)\n  receiver pty: ${pty.paths.a} → core reads ${pty.paths.b}\n  equipment: ${equipment.choice.scenario} ×${equipment.choice.speed} — ${equipment.description}\n    controller pty: ${equipment.controller} → core reads ${equipment.device}\n  track: ${dataDir}/core.sqlite\n  broker: ${mqttUrl}${broker ? " (embedded)" : ""}\n  Ctrl-C to stop\n\n`,
   );
   receiver.start();
-  const dispatchConsole = startTextConsole({
-    url: mqttUrl,
-    fleet: "bordeaux",
+  // The dispatch service (issue 7) with its web console; its notable events print one line each.
+  const dispatch = await startDemoDispatch({
+    mqttUrl,
     protocolVersion,
-    write: (line) => process.stdout.write(`${line}\n`),
+    dataDir: join(dataDir, "dispatch"),
+    logger,
   });
+  const stopSummary = startConsoleSummary(dispatch.service, (line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`${dispatch.banner}\n`);
   const core = spawn(
     process.execPath,
     ["--import", "tsx", join(root, "apps/cli/main.ts"), "core", "--config", configPath, "--console"],
@@ -83,7 +87,8 @@ async function main(): Promise<void> {
     await new Promise((r) => core.once("exit", r));
     await receiver.stop();
     await equipment.stop();
-    await dispatchConsole.stop();
+    stopSummary();
+    await dispatch.service.stop();
     await broker?.close();
     await pty.close();
     rmSync(runDir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ import { join } from "node:path";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DispatchService } from "../../../apps/dispatch/dispatch-service.ts";
+import { carEnvelope } from "../../../src/contracts/car-envelope.ts";
 import { systemClock } from "../../../src/services/ports.ts";
 import { MqttDispatchLink } from "../../../src/transport/mqtt-dispatch-link.ts";
 import { Mosquitto } from "../../support/mosquitto.ts";
@@ -228,6 +230,38 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
     await expect(d.publishAsync("sosm/v1/bordeaux/BDX-07/status", "{}", { qos: 1 })).rejects.toMatchObject({
       code: 135,
     });
+  });
+
+  it("lets the dispatch service run on its identity: shared subscriptions, a car's event stored and acked", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "sosm-acl-dispatch-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    // One connection: the shipped config forces the client id to the certificate's name.
+    const service = await DispatchService.start({
+      fleet: "bordeaux",
+      mqttUrl: url,
+      protocolVersion: 5,
+      durableConnections: 0,
+      mqttClientOptions: identity(dispatch),
+      dataDir,
+      http: { port: 0 },
+      logger,
+    });
+    cleanups.push(() => service.stop());
+    await service.mqtt.ready();
+    await service.mqtt.caughtUp;
+    const car = await connectAs(carA);
+    const commands = collect(car);
+    await car.subscribeAsync("sosm/v1/bordeaux/BDX-07/cmd", { qos: 1 });
+    const event = carEnvelope({
+      type: "message",
+      src: "BDX-07",
+      now: Date.now(),
+      seq: 1,
+      body: { text: "Bonjour" },
+    });
+    await car.publishAsync("sosm/v1/bordeaux/BDX-07/events", JSON.stringify(event), { qos: 1 });
+    await waitUntil(() => commands.some((m) => m.payload.includes(event.id)), "the ack at the car", 10_000);
+    expect(service.queries.messages("BDX-07").map((m) => m.text)).toEqual(["Bonjour"]);
   });
 
   it("gives a CA-signed certificate that is not in the roster no topic at all", async () => {

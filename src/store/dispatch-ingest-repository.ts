@@ -1,0 +1,301 @@
+/**
+ * Stores a batch of inbound car messages in ONE transaction (group commit: with synchronous=FULL a
+ * commit costs an fsync, so 2,000 positions a second must not each pay one; PITFALLS.md, better-sqlite3).
+ * The transaction is IMMEDIATE, so that several dispatch instances sharing this file (and the load,
+ * through a shared subscription) serialise their batches: de-duplication and seq gaps stay right.
+ *
+ * The result says which events to acknowledge: the caller sends the acks only after this returns,
+ * i.e. after the commit (PROTOCOL.md A: `ack` means "durably received").
+ */
+import type { Database, Statement } from "better-sqlite3";
+import { messageIdKey } from "../contracts/ids.ts";
+import type { CarMessage } from "../contracts/messages.ts";
+import { type BatchResult, type Inbound, needsOperatorAck } from "../services/dispatch-inbound.ts";
+import { missionStateAfter } from "../services/dispatch-mission-states.ts";
+import { applySeq, missingCount, type SeqRange } from "../services/dispatch-seq-gaps.ts";
+
+type Row = Record<string, unknown>;
+
+export class DispatchIngestRepository {
+  private readonly insertReceived: Statement;
+  private readonly ensureCar: Statement;
+  private readonly readSeq: Statement;
+  private readonly writeSeq: Statement;
+  private readonly insertPosition: Statement;
+  private readonly writeLivePosition: Statement;
+  private readonly writePresence: Statement;
+  private readonly writeStatus: Statement;
+  private readonly writeEquipment: Statement;
+  private readonly readAlarm: Statement;
+  private readonly raiseAlarm: Statement;
+  private readonly cancelAlarm: Statement;
+  private readonly insertAlarmEvent: Statement;
+  private readonly insertMessage: Statement;
+  private readonly bumpUnread: Statement;
+  private readonly readMission: Statement;
+  private readonly writeMission: Statement;
+  private readonly bumpCounter: Statement;
+
+  constructor(private readonly db: Database) {
+    this.insertReceived = db.prepare(
+      "INSERT OR IGNORE INTO received (id, vehicle, type, ts, seq, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.ensureCar = db.prepare("INSERT OR IGNORE INTO cars (vehicle, fleet) VALUES (?, ?)");
+    this.readSeq = db.prepare("SELECT last_seq, gaps_json FROM cars WHERE vehicle = ?");
+    this.writeSeq = db.prepare("UPDATE cars SET last_seq = ?, gaps_json = ?, missing = ? WHERE vehicle = ?");
+    this.insertPosition = db.prepare(
+      "INSERT OR IGNORE INTO positions (vehicle, fix_time, lat, lon, speed, heading, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    // A retained position re-delivered after a newer one must not move the car back.
+    this.writeLivePosition = db.prepare(
+      `UPDATE cars SET position_json = ?, position_received_at = ?
+       WHERE vehicle = ? AND (position_json IS NULL OR json_extract(position_json, '$.fixTime') <= ?)`,
+    );
+    this.writePresence = db.prepare(
+      `UPDATE cars SET presence_state = ?, presence_since = ?, presence_ts = ?, app = ?
+       WHERE vehicle = ? AND (presence_ts IS NULL OR presence_ts <= ?)`,
+    );
+    this.writeStatus = db.prepare(
+      "UPDATE cars SET status_json = ?, status_ts = ? WHERE vehicle = ? AND (status_ts IS NULL OR status_ts <= ?)",
+    );
+    this.writeEquipment = db.prepare(
+      `UPDATE cars SET equipment_json = ?, equipment_ts = ?, equipment_at = ?
+       WHERE vehicle = ? AND (equipment_ts IS NULL OR equipment_ts <= ?)`,
+    );
+    this.readAlarm = db.prepare("SELECT state FROM alarms WHERE vehicle = ? AND alarm_id = ?");
+    this.raiseAlarm = db.prepare(
+      `INSERT INTO alarms (vehicle, alarm_id, kind, state, lat, lon, note, raised_at)
+       VALUES (?, ?, ?, 'raised', ?, ?, ?, ?)
+       ON CONFLICT (vehicle, alarm_id) DO UPDATE SET repeats = repeats + 1,
+         lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon)`,
+    );
+    this.cancelAlarm = db.prepare(
+      `INSERT INTO alarms (vehicle, alarm_id, kind, state, lat, lon, note, raised_at, cancelled_at)
+       VALUES (?, ?, ?, 'cancelled', ?, ?, ?, ?, ?)
+       ON CONFLICT (vehicle, alarm_id) DO UPDATE SET state = 'cancelled', cancelled_at = excluded.cancelled_at`,
+    );
+    this.insertAlarmEvent = db.prepare(
+      "INSERT OR IGNORE INTO alarm_events (id, vehicle, alarm_id) VALUES (?, ?, ?)",
+    );
+    this.insertMessage = db.prepare(
+      "INSERT OR IGNORE INTO messages (id, vehicle, direction, text, reply_to, at) VALUES (?, ?, 'in', ?, ?, ?)",
+    );
+    this.bumpUnread = db.prepare("UPDATE cars SET unread = unread + 1 WHERE vehicle = ?");
+    this.readMission = db.prepare("SELECT state, vehicle FROM missions WHERE mission_id = ?");
+    this.writeMission = db.prepare("UPDATE missions SET state = ?, updated_at = ? WHERE mission_id = ?");
+    this.bumpCounter = db.prepare(
+      "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+    );
+  }
+
+  commit(batch: readonly Inbound[]): BatchResult {
+    const result: BatchResult = {
+      stored: 0,
+      duplicates: 0,
+      acks: [],
+      vehicles: new Set(),
+      alarms: new Set(),
+      messages: [],
+      missions: new Set(),
+      gapsOpened: [],
+    };
+    this.db
+      .transaction(() => {
+        for (const item of batch) this.storeOne(item, result);
+        if (result.duplicates > 0) this.bumpCounter.run("duplicates", result.duplicates);
+      })
+      .immediate();
+    return result;
+  }
+
+  /** Counts rejected messages (a malformed or hostile payload), outside any batch. */
+  countRejected(count: number): void {
+    this.bumpCounter.run("rejected", count);
+  }
+
+  private storeOne(item: Inbound, result: BatchResult): void {
+    const { vehicle, message, receivedAt } = item;
+    this.ensureCar.run(vehicle, item.fleet);
+    if (message.type === "position") {
+      const p = message.body;
+      const inserted = this.insertPosition.run(
+        vehicle,
+        p.fixTime,
+        p.lat,
+        p.lon,
+        p.speed ?? null,
+        p.heading ?? null,
+        receivedAt,
+      ).changes;
+      // A fix seen twice (its retained copy, the catch-up window) is no event: nothing to count.
+      if (inserted === 0) return;
+      this.writeLivePosition.run(JSON.stringify(p), receivedAt, vehicle, p.fixTime);
+      result.stored++;
+      result.vehicles.add(vehicle);
+      return;
+    }
+    const bodyForLog = message.type === "track" ? { points: message.body.points.length } : message.body;
+    const isNew =
+      this.insertReceived.run(
+        messageIdKey(message.id),
+        vehicle,
+        message.type,
+        message.ts,
+        message.seq ?? null,
+        receivedAt,
+        JSON.stringify(bodyForLog),
+      ).changes === 1;
+    if (!isNew) {
+      result.duplicates++;
+      // The car re-sends an event until it gets its ack: the first ack may have been lost.
+      if (this.isAcked(message) && !this.waitsForOperator(vehicle, message))
+        result.acks.push({ fleet: item.fleet, vehicle, ref: message.id });
+      return;
+    }
+    result.stored++;
+    result.vehicles.add(vehicle);
+    if (message.seq !== undefined) this.trackSeq(vehicle, message.seq, result);
+    this.apply(item, result);
+    if (this.isAcked(message) && !this.waitsForOperator(vehicle, message))
+      result.acks.push({ fleet: item.fleet, vehicle, ref: message.id });
+  }
+
+  /**
+   * Every event, and every other message from the car's outbox (it has a `seq`: status, equipment,
+   * track): the doctor's screen shows "received by dispatch" for a status too (DESIGN.md §3).
+   */
+  private isAcked(message: CarMessage): boolean {
+    return (
+      message.seq !== undefined ||
+      message.type === "mission.ack" ||
+      message.type === "alarm" ||
+      message.type === "message" ||
+      message.type === "report" ||
+      message.type === "check" ||
+      message.type === "rejected" ||
+      message.type === "shift"
+    );
+  }
+
+  private waitsForOperator(vehicle: string, message: CarMessage): boolean {
+    if (message.type !== "alarm") return false;
+    const row = this.readAlarm.get(vehicle, message.body.alarmId) as Row | undefined;
+    return needsOperatorAck(message, row?.state === "acknowledged");
+  }
+
+  private trackSeq(vehicle: string, seq: number, result: BatchResult): void {
+    const row = this.readSeq.get(vehicle) as Row;
+    const state = {
+      lastSeq: (row.last_seq as number | null) ?? null,
+      gaps: JSON.parse(String(row.gaps_json)) as SeqRange[],
+    };
+    const step = applySeq(state, seq);
+    if (step.verdict === "stale") return;
+    if (step.verdict === "gap_opened") {
+      const gap = step.state.gaps[step.state.gaps.length - 1];
+      if (gap) result.gapsOpened.push({ vehicle, ...gap });
+    }
+    this.writeSeq.run(step.state.lastSeq, JSON.stringify(step.state.gaps), missingCount(step.state), vehicle);
+  }
+
+  private apply(item: Inbound, result: BatchResult): void {
+    const { vehicle, message, receivedAt } = item;
+    const at = new Date(receivedAt).toISOString();
+    switch (message.type) {
+      case "track":
+        for (const p of message.body.points)
+          this.insertPosition.run(
+            vehicle,
+            p.fixTime,
+            p.lat,
+            p.lon,
+            p.speed ?? null,
+            p.heading ?? null,
+            receivedAt,
+          );
+        return;
+      case "presence":
+        this.writePresence.run(
+          message.body.state,
+          message.body.since,
+          message.ts,
+          message.body.app,
+          vehicle,
+          message.ts,
+        );
+        return;
+      case "status": {
+        this.writeStatus.run(JSON.stringify(message.body), message.ts, vehicle, message.ts);
+        const missionId = message.body.missionId;
+        if (missionId !== undefined) this.moveMission(missionId, vehicle, message.body.key, at, result);
+        return;
+      }
+      case "equipment":
+        this.writeEquipment.run(JSON.stringify(message.body), message.ts, receivedAt, vehicle, message.ts);
+        return;
+      case "mission.ack":
+        this.moveMission(message.body.missionId, vehicle, message.body.state, at, result);
+        return;
+      case "report":
+        this.moveMission(message.body.missionId, vehicle, "closed", at, result);
+        return;
+      case "alarm": {
+        const b = message.body;
+        this.insertAlarmEvent.run(message.id, vehicle, b.alarmId);
+        if (b.state === "raised")
+          this.raiseAlarm.run(
+            vehicle,
+            b.alarmId,
+            b.kind,
+            b.lat ?? null,
+            b.lon ?? null,
+            b.note ?? null,
+            message.ts,
+          );
+        else
+          this.cancelAlarm.run(
+            vehicle,
+            b.alarmId,
+            b.kind,
+            b.lat ?? null,
+            b.lon ?? null,
+            b.note ?? null,
+            message.ts,
+            message.ts,
+          );
+        result.alarms.add(`${vehicle}/${b.alarmId}`);
+        return;
+      }
+      case "message":
+        this.insertMessage.run(
+          message.id,
+          vehicle,
+          message.body.text,
+          message.body.replyTo ?? null,
+          message.ts,
+        );
+        this.bumpUnread.run(vehicle);
+        result.messages.push(message.id);
+        return;
+      default:
+        // check, rejected, shift: kept in `received` for the timeline.
+        return;
+    }
+  }
+
+  private moveMission(
+    missionId: string,
+    vehicle: string,
+    next: string,
+    at: string,
+    result: BatchResult,
+  ): void {
+    const row = this.readMission.get(missionId) as Row | undefined;
+    // A mission dispatch did not create (another instance's database, a test) is not tracked here.
+    if (row === undefined || row.vehicle !== vehicle) return;
+    const state = missionStateAfter(String(row.state), next);
+    if (state === null) return;
+    this.writeMission.run(state, at, missionId);
+    result.missions.add(missionId);
+  }
+}
