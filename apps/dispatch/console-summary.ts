@@ -1,8 +1,10 @@
 /**
- * The dispatch lines `npm start` prints in the terminal: one line per alarm, mission change and
- * message as they happen, and a one-line summary of the fleet every 30 s.
+ * The dispatch lines `npm start` prints in the terminal: one line per alarm, mission change,
+ * message and change of a car's equipment verdict as they happen, and a one-line summary of the
+ * fleet every 30 s.
  */
 import type { DispatchPush } from "../../src/contracts/dispatch-api.ts";
+import { equipmentLine } from "../launcher/equipment-line.ts";
 import type { DispatchService } from "./dispatch-service.ts";
 
 export function startConsoleSummary(
@@ -11,8 +13,15 @@ export function startConsoleSummary(
   everyMs = 30_000,
 ): () => void {
   const time = () => new Date().toISOString().slice(11, 19);
+  const lastEquipment = new Map<string, string>();
   const onPush = (push: DispatchPush) => {
-    if (push.type === "alarm")
+    if (push.type === "car") {
+      const view = service.queries.equipment(push.car.vehicle);
+      if (view === null || view.items.length === 0) return;
+      const line = equipmentLine(view);
+      if (lastEquipment.get(view.vehicle) !== line) write(`[dispatch ${time()}] ${view.vehicle} ${line}`);
+      lastEquipment.set(view.vehicle, line);
+    } else if (push.type === "alarm")
       write(`[dispatch ${time()}] ALARM ${push.alarm.kind} ${push.alarm.state} — ${push.alarm.vehicle}`);
     else if (push.type === "mission")
       write(
