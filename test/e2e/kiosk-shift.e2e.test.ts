@@ -41,7 +41,8 @@ beforeAll(async () => {
   await rig.core.shifts.doctors.enrolPin(secondDoctor.rpps, secondDoctor.pin);
   dispatch = await ScriptedDispatch.connect({ url: rig.broker.url });
   page = await (await browser.newContext({ viewport: carViewport })).newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: on a loaded 2-core CI box a delivery state can take seconds to come back.
+  page.setDefaultTimeout(20_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(rig.uiAddress);
   await page.getByTestId("sign-in").waitFor({ timeout: 20_000 });

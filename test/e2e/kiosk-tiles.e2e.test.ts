@@ -41,7 +41,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   page = await (await browser.newContext({ viewport: carViewport })).newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: on a loaded 2-core CI box a delivery state can take seconds to come back.
+  page.setDefaultTimeout(20_000);
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
