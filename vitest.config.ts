@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "firmware-bridge/**/*.test.ts"],
     // Integration suites spawn real brokers, ptys and SQLite files: give them room on a 2-core machine.
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: "forks",
     maxWorkers: 2,
