@@ -17,8 +17,7 @@ for (const file of files) {
   passed += report.numPassedTests;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   // A suite that fails to load has no failing test inside it but still fails the run.
-  failed +=
-    report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0);
+  failed += report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0);
 }
 process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 if (failed > 0) process.exit(1);
