@@ -17,6 +17,7 @@ const builder = webBuilder({
     "src/domain/geo.ts",
     "src/domain/radio-status.ts",
     "apps/kiosk/renderer/src/format.ts",
+    "apps/web-build/palette.css",
   ],
   name: "the dispatch console",
   logTag: "dispatch-web",

@@ -12,7 +12,12 @@ import { webBuilder } from "../../web-build/vite-builder.ts";
 export const rendererRoot = import.meta.dirname;
 const builder = webBuilder({
   root: rendererRoot,
-  sharedSources: ["src/contracts/ui-api.ts", "src/domain/geo.ts", "src/domain/radio-status.ts"],
+  sharedSources: [
+    "src/contracts/ui-api.ts",
+    "src/domain/geo.ts",
+    "src/domain/radio-status.ts",
+    "apps/web-build/palette.css",
+  ],
   name: "the kiosk UI",
   logTag: "ui",
 });
