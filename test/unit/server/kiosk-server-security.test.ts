@@ -3,7 +3,7 @@
  * a real socket, attacked with raw requests the way a web page, a DNS-rebinding page or another
  * machine on the car's network would.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,9 +105,20 @@ describe("binding", () => {
     .flat()
     .find((address) => address?.family === "IPv4" && !address.internal)?.address;
 
-  it.skipIf(external === undefined)("cannot be reached from the car's network address", async () => {
+  it("listens on loopback only, and cannot be reached from the car's network address", async () => {
+    // The kernel's own table of listening sockets says where the server is bound, whatever
+    // interfaces this machine has: 0100007F:PORT is 127.0.0.1, state 0A is LISTEN.
+    const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+    const listening = readFileSync("/proc/net/tcp", "utf8")
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A")
+      .map((fields) => fields[1]);
+    expect(listening).toEqual([`0100007F:${hexPort}`]);
+    // And, where the machine has a non-loopback address (the car's LAN), a connection to it fails.
+    if (external === undefined) return;
     const outcome = await new Promise<string>((resolve) => {
-      const socket = connect(port, external as string);
+      const socket = connect(port, external);
       socket.once("connect", () => {
         socket.destroy();
         resolve("connected");
