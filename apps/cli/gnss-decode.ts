@@ -29,7 +29,8 @@ export async function gnssDecode(options: DecodeOptions): Promise<number> {
     for (const line of lines) options.stdout.write(`${line}\n`);
   };
   const pipelineFor = (referenceDate?: string) => {
-    pipeline ??= new GnssPipeline(referenceDate ? { referenceDate } : {});
+    // The capture's day also dates a receiver that sends none (an echo sounder's GLL).
+    pipeline ??= new GnssPipeline(referenceDate ? { referenceDate, captureDate: referenceDate } : {});
     return pipeline;
   };
   for await (const chunk of input) {

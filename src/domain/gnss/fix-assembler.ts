@@ -90,8 +90,8 @@ export class FixAssembler {
   private signatures: number[] = [];
   private incomplete = 0;
 
-  constructor(context: { referenceDay: number }) {
-    this.dates = new GnssDateResolver(context.referenceDay);
+  constructor(context: { referenceDay: number; assumedDay?: number | null }) {
+    this.dates = new GnssDateResolver(context.referenceDay, context.assumedDay ?? null);
   }
 
   /**
@@ -166,6 +166,9 @@ export class FixAssembler {
       }
     }
     const out = this.release(candidate);
+    const first = this.undated[0];
+    // The input ended with no date from the receiver: date what is held from the assumed day, if any.
+    if (first && this.dates.assume(first.timeOfDayMs)) return [...this.datedHeld(), ...out];
     return [...this.undated.splice(0), ...out];
   }
 
@@ -177,12 +180,7 @@ export class FixAssembler {
   /** Holds undated candidates until a date arrives, then dates them from it (oldest first). */
   private release(candidate: FixCandidate | null): FixCandidate[] {
     const out: FixCandidate[] = [];
-    if (this.undated.length > 0 && this.dates.lastKnown() !== null) {
-      // The anchor is later than every held cycle, so each is dated backwards across midnight if need be.
-      for (const held of this.undated.splice(0)) {
-        out.push({ ...held, timeMs: this.dates.undated(held.timeOfDayMs) });
-      }
-    }
+    if (this.undated.length > 0 && this.dates.lastKnown() !== null) out.push(...this.datedHeld());
     if (candidate === null) return out;
     if (candidate.timeMs !== null) {
       out.push(candidate);
@@ -191,8 +189,21 @@ export class FixAssembler {
       return out.length > 1 ? out.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0)) : out;
     }
     this.undated.push(candidate);
-    if (this.undated.length > maxUndatedCycles) out.push(...this.undated.splice(0, 1));
+    if (this.undated.length > maxUndatedCycles) {
+      const first = this.undated[0];
+      // A receiver that sends no date at all: the assumed day (a capture's), or released undated.
+      if (first && this.dates.assume(first.timeOfDayMs)) out.push(...this.datedHeld());
+      else out.push(...this.undated.splice(0, 1));
+    }
     return out;
+  }
+
+  /**
+   * The held candidates dated from the current anchor, oldest first. When the anchor came from a
+   * later dated sentence, each is dated backwards across midnight if need be.
+   */
+  private datedHeld(): FixCandidate[] {
+    return this.undated.splice(0).map((held) => ({ ...held, timeMs: this.dates.undated(held.timeOfDayMs) }));
   }
 
   satellites(): SatelliteSummary {

@@ -76,7 +76,26 @@ export function resolveDay(date: NmeaDate, referenceDay: number): number | null 
 export class GnssDateResolver {
   private anchor: { day: number; timeOfDayMs: number } | null = null;
 
-  constructor(private readonly referenceDay: number) {}
+  /**
+   * @param assumedDay the day a capture was recorded, when the operator or the capture says so
+   *   (`--date`, `# Date:`). Only used for a receiver that sends no date at all (an echo sounder's
+   *   GLL): never a clock's day, which is exactly what PITFALLS.md forbids.
+   */
+  constructor(
+    private readonly referenceDay: number,
+    private readonly assumedDay: number | null = null,
+  ) {}
+
+  /**
+   * No date has come from the receiver and none will (its undated cycles overflowed, or the input
+   * ended): anchor on the assumed day at this time of day. False when there is no assumed day or a
+   * real date is already known.
+   */
+  assume(timeOfDayMs: number): boolean {
+    if (this.anchor !== null || this.assumedDay === null) return false;
+    this.anchor = { day: this.assumedDay, timeOfDayMs };
+    return true;
+  }
 
   /** A sentence that carries its own date (RMC, ZDA): returns epoch ms, or null if the date is invalid. */
   dated(date: NmeaDate, timeOfDayMs: number): number | null {

@@ -32,6 +32,12 @@ export interface GnssPipelineContext {
    * software's build date or the last trusted date: a genuine GNSS date is never ~10 years before it.
    */
   referenceDate?: string;
+  /**
+   * `YYYY-MM-DD`: the day a capture was recorded (`--date`, or its `# Date:` comment), for a receiver
+   * that sends no date at all (GLL only). Never set it from a clock: without it such fixes are
+   * rejected as `no_date`, which is the truth for a live receiver.
+   */
+  captureDate?: string;
   /** A fix implying a faster move than this from the last accepted one is dropped (default 250). */
   maxSpeedKmh?: number;
 }
@@ -61,7 +67,10 @@ export class GnssPipeline implements FixDecoder {
     const referenceDay = parseReferenceDate(referenceDate);
     if (referenceDay === null)
       throw new RangeError(`referenceDate must be YYYY-MM-DD, got "${referenceDate}"`);
-    this.assembler = new FixAssembler({ referenceDay });
+    const assumedDay = context.captureDate === undefined ? null : parseReferenceDate(context.captureDate);
+    if (assumedDay === null && context.captureDate !== undefined)
+      throw new RangeError(`captureDate must be YYYY-MM-DD, got "${context.captureDate}"`);
+    this.assembler = new FixAssembler({ referenceDay, assumedDay });
     this.gate = new QualityGate(
       context.maxSpeedKmh === undefined ? {} : { maxSpeedKmh: context.maxSpeedKmh },
     );

@@ -75,6 +75,17 @@ describe("sosm command line", () => {
     expect(result.stdout.trim().split("\n").length).toBeGreaterThanOrEqual(1);
   });
 
+  it("gnss decode dates a receiver that sends no date (GLL only) from --date", () => {
+    const gll = "$ECGLL,5119.881,N,00125.169,E,164326,A,D*52\r\n";
+    const result = sosm(["gnss", "decode", "-", "--date", "2012-01-19"], gll);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({
+      fixTime: "2012-01-19T16:43:26.000Z",
+      fix: "dgps",
+    });
+    expect(sosm(["gnss", "decode", "-"], gll).stderr).toMatch(/fix\.rejected\.no_date\s+1/);
+  });
+
   it("refuses a bad config with the field's path and the reason", () => {
     const config = join(dir, "core.json");
     writeFileSync(

@@ -164,3 +164,68 @@ describe("GNSS pipeline", () => {
     expect(() => new GnssPipeline({ referenceDate: "23/11/2026" })).toThrow(RangeError);
   });
 });
+
+describe("a receiver that sends no date (an echo sounder's GLL only)", () => {
+  const gll = (time: string, lat = "5119.881") => frameSentence(`ECGLL,${lat},N,00125.169,E,${time},A,D`);
+  const times = Array.from({ length: 30 }, (_, i) => {
+    const s = 23 * 3600 + 59 * 60 + 50 + 2 * i; // from 23:59:50, every 2 s, across midnight
+    const hh = String(Math.floor(s / 3600) % 24).padStart(2, "0");
+    const mm = String(Math.floor(s / 60) % 60).padStart(2, "0");
+    return `${hh}${mm}${String(s % 60).padStart(2, "0")}`;
+  });
+
+  it("is rejected as no_date without a capture date: the clock never dates a fix", () => {
+    const pipeline = new GnssPipeline({ referenceDate: "2026-01-01" });
+    expect(
+      run(
+        pipeline,
+        times.map((t) => gll(t)),
+      ),
+    ).toHaveLength(0);
+    expect(pipeline.counts()["fix.rejected.no_date"]).toBe(30);
+  });
+
+  it("is dated from the capture's date, rolled over midnight, once it is clear no date will come", () => {
+    const pipeline = new GnssPipeline({ referenceDate: "2012-01-19", captureDate: "2012-01-19" });
+    const fixes = run(
+      pipeline,
+      times.map((t) => gll(t)),
+    );
+    expect(fixes).toHaveLength(30);
+    expect(fixes[0]?.fixTime).toBe("2012-01-19T23:59:50.000Z");
+    expect(fixes[5]?.fixTime).toBe("2012-01-20T00:00:00.000Z");
+    expect(fixes[29]?.fixTime).toBe("2012-01-20T00:00:48.000Z");
+  });
+
+  it("dates a short capture at its end, from the capture's date", () => {
+    const pipeline = new GnssPipeline({ referenceDate: "2012-01-19", captureDate: "2012-01-19" });
+    const fixes = run(
+      pipeline,
+      times.slice(0, 3).map((t) => gll(t)),
+    );
+    expect(fixes.map((f) => f.fixTime)).toEqual([
+      "2012-01-19T23:59:50.000Z",
+      "2012-01-19T23:59:52.000Z",
+      "2012-01-19T23:59:54.000Z",
+    ]);
+  });
+
+  it("still takes the receiver's own date when one comes within the held cycles", () => {
+    const pipeline = new GnssPipeline({ referenceDate: "2012-01-19", captureDate: "2012-01-19" });
+    const fixes = run(pipeline, [
+      gga("120000.00"),
+      gga("120001.00"),
+      rmc("120002.00", "150326"),
+      gga("120002.00"),
+    ]);
+    expect(fixes.map((f) => f.fixTime)).toEqual([
+      "2026-03-15T12:00:00.000Z",
+      "2026-03-15T12:00:01.000Z",
+      "2026-03-15T12:00:02.000Z",
+    ]);
+  });
+
+  it("refuses a malformed capture date", () => {
+    expect(() => new GnssPipeline({ captureDate: "19/01/2012" })).toThrow(/captureDate/);
+  });
+});

@@ -26,7 +26,6 @@ const key = (lat: number, lon: number) => `${rounded(lat)},${rounded(lon)}`;
 const shortfalls: Record<string, string> = {
   "GPSmap-76S": "simulator mode (GGA quality 8, RMC mode S): rejected on purpose, gpsd accepts it",
   "garmin-geko201": "demo mode (GGA quality 8, FAA mode S): rejected on purpose, gpsd accepts it",
-  sounder: "echo sounder sending GLL only: no RMC/ZDA date, so no fixTime; gpsd reports undated positions",
   bundg_zeus_9:
     "chartplotter multiplexer repeating GGA and GLL with different positions for the same second: one fix per cycle",
   bt451:
@@ -66,7 +65,7 @@ function referenceDateOf(text: string): string | undefined {
  */
 function decodeLog(text: string, options: { keepCookies?: boolean } = {}): Decoded {
   const referenceDate = referenceDateOf(text);
-  const pipeline = new GnssPipeline(referenceDate ? { referenceDate } : {});
+  const pipeline = new GnssPipeline(referenceDate ? { referenceDate, captureDate: referenceDate } : {});
   const cookie = options.keepCookies ? undefined : /^#\s*Delay-Cookie:\s*(\S)/m.exec(text)?.[1];
   const fixes: Fix[] = [];
   let receivedAt = 1_700_000_000_000;
