@@ -145,10 +145,12 @@ export class FixAssembler {
   }
 
   /**
-   * End of input: the candidates still held (undated ones stay undated) and the open cycle's, if
+   * End of input: the candidates still held (dated from the capture's day if one is assumed, else
+   * undated) and the open cycle's, if
    * that cycle is complete. A cycle cut short (the input stopped after its RMC, before its GGA)
    * lacks the sentences that qualify it (quality, satellites); it is complete when it has every
-   * position sentence type that each of the last three cycles had. gpsd does not report such a
+   * position sentence type (and ZDA) that each of the last three cycles had (ublox-lea-4s ends each
+   * cycle with its ZDA; the capture stops before the last one's). gpsd does not report such a
    * cycle either (it waits for the sentence it learnt ends a cycle).
    */
   flush(): FixCandidate[] {
@@ -157,7 +159,7 @@ export class FixAssembler {
     let candidate: FixCandidate | null = null;
     if (cycle) {
       // Required: the types every one of the last few cycles had (some receivers alternate).
-      const required = this.signatures.reduce((all, mask) => all & mask, 0b1111);
+      const required = this.signatures.reduce((all, mask) => all & mask, 0b11111);
       const complete = this.signatures.length < 2 || (signatureOf(cycle) & required) === required;
       candidate = this.close(cycle);
       if (!complete && candidate !== null) {
@@ -255,7 +257,6 @@ export class FixAssembler {
     if (!rmc && !gga && !gll && !gns) return null;
     this.signatures.push(signatureOf(cycle));
     if (this.signatures.length > 3) this.signatures.shift();
-    // Position: GGA first (it carries the quality that judges it), then GNS, RMC, GLL.
     // Position: the cycle's last sentence that carried one, as gpsd reports it (values carry over
     // within a cycle). Where GGA and RMC differ it is only in the number of decimals (ac12:
     // 5 against 4 decimals of a minute, under 0.2 m).
@@ -298,7 +299,13 @@ function pushBounded(list: GsaSentence[], gsa: GsaSentence): void {
 }
 
 function signatureOf(cycle: Cycle): number {
-  return (cycle.rmc ? 1 : 0) | (cycle.gga ? 2 : 0) | (cycle.gll ? 4 : 0) | (cycle.gns ? 8 : 0);
+  return (
+    (cycle.rmc ? 1 : 0) |
+    (cycle.gga ? 2 : 0) |
+    (cycle.gll ? 4 : 0) |
+    (cycle.gns ? 8 : 0) |
+    (cycle.zda ? 16 : 0)
+  );
 }
 
 function speedMs(rmc: RmcSentence | null, vtg: VtgSentence | null): number | null {
