@@ -146,12 +146,11 @@ export class FixAssembler {
 
   /**
    * End of input: the candidates still held (dated from the capture's day if one is assumed, else
-   * undated) and the open cycle's, if
-   * that cycle is complete. A cycle cut short (the input stopped after its RMC, before its GGA)
-   * lacks the sentences that qualify it (quality, satellites); it is complete when it has every
-   * position sentence type (and ZDA) that each of the last three cycles had (ublox-lea-4s ends each
-   * cycle with its ZDA; the capture stops before the last one's). gpsd does not report such a
-   * cycle either (it waits for the sentence it learnt ends a cycle).
+   * undated) and the open cycle's, if that cycle is complete. A cycle cut short (the input stopped
+   * after its RMC, before its GGA) lacks the sentences that qualify it (quality, satellites); it is
+   * complete when it has every position sentence type (and ZDA) that each of the last three cycles
+   * had (ublox-lea-4s ends each cycle with its ZDA; the capture stops before the last one's). gpsd
+   * does not report such a cycle either (it waits for the sentence it learnt ends a cycle).
    */
   flush(): FixCandidate[] {
     const cycle = this.cycle;
