@@ -41,11 +41,27 @@ export async function route(ctx: RequestContext): Promise<void> {
 
   if (method === "POST" && path === "/api/login") {
     const { username, password } = parse(loginRequestSchema, ctx.body);
+    const attempt = ctx.throttle.reserve(ctx.address, username, now);
+    if (!attempt.allowed) {
+      const retryAfterS = Math.ceil(attempt.retryAfterMs / 1000);
+      options.logger.warn(
+        { username: username.slice(0, 64), address: ctx.address },
+        "dispatch login throttled",
+      );
+      throw new HttpError(429, "rate_limited", `too many wrong passwords: try again in ${retryAfterS} s`, {
+        "Retry-After": String(retryAfterS),
+      });
+    }
     const operator = await options.operators.verify(username, password);
     if (!operator) {
-      options.logger.warn({ username: username.slice(0, 64) }, "dispatch login refused");
+      ctx.throttle.failed(ctx.address, username, options.clock.now());
+      options.logger.warn(
+        { username: username.slice(0, 64), address: ctx.address },
+        "dispatch login refused",
+      );
       throw new HttpError(401, "unauthorized", "wrong username or password");
     }
+    ctx.throttle.succeeded(ctx.address, username);
     const token = options.operators.openSession(operator.username, now);
     options.logger.info({ username }, "operator logged in");
     return json(res, 200, { operator }, cookie(token, sessionLifetimeMs / 1000));

@@ -21,6 +21,7 @@ import type { DispatchCommandRepository } from "../../src/store/dispatch-command
 import type { DispatchOperatorRepository } from "../../src/store/dispatch-operator-repository.ts";
 import type { DispatchQueryRepository } from "../../src/store/dispatch-query-repository.ts";
 import { route } from "./http-routes.ts";
+import { LoginThrottle } from "./login-throttle.ts";
 
 export interface DispatchHttpOptions {
   host: string;
@@ -37,6 +38,8 @@ export interface DispatchHttpOptions {
   sendAcks: (acks: readonly AckToSend[]) => void;
   /** Ingest counters and CPU; position latency since `sinceMs` (the benchmark's window). */
   metrics: (sinceMs: number) => unknown;
+  /** Password guesses (default: 5 per address and name, 30 per address, per 15 min). */
+  loginThrottle?: LoginThrottle;
 }
 
 export const sessionCookie = "sosm_dispatch";
@@ -58,6 +61,7 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -69,6 +73,9 @@ export interface RequestContext {
   body: unknown;
   operator: Operator | null;
   token: string | null;
+  /** The peer's address, for the login throttle. */
+  address: string;
+  throttle: LoginThrottle;
   res: ServerResponse;
   options: DispatchHttpOptions;
   push: (message: DispatchPush) => void;
@@ -77,9 +84,11 @@ export interface RequestContext {
 export class DispatchHttpServer {
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly throttle: LoginThrottle;
   private port = 0;
 
   constructor(private readonly options: DispatchHttpOptions) {
+    this.throttle = options.loginThrottle ?? new LoginThrottle();
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => this.fail(res, error));
     });
@@ -158,6 +167,8 @@ export class DispatchHttpServer {
       body,
       operator,
       token,
+      address: req.socket.remoteAddress ?? "unknown",
+      throttle: this.throttle,
       res,
       options: this.options,
       push: (m) => pushes.emit("push", m),
@@ -211,7 +222,7 @@ export class DispatchHttpServer {
 
   private fail(res: ServerResponse, error: unknown): void {
     if (error instanceof HttpError) {
-      json(res, error.status, { error: { code: error.code, message: error.message } });
+      json(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
       return;
     }
     this.options.logger.error({ err: error }, "dispatch API error");

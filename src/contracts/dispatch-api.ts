@@ -6,7 +6,9 @@
  * Transport (apps/dispatch/http-server.ts), default http://127.0.0.1:7390:
  * - `POST /api/login` `{ username, password }` → `{ operator }`, sets the HttpOnly SameSite=Strict
  *   session cookie `sosm_dispatch`. `POST /api/logout`. `GET /api/session` → `{ operator }` or 401.
- *   Every other `/api/*` route answers 401 `{ error }` without a session.
+ *   Every other `/api/*` route answers 401 `{ error }` without a session. Wrong passwords are
+ *   throttled (5 per address and username, 30 per address, per 15 min): then 429 `rate_limited`
+ *   with `Retry-After` in seconds.
  * - `GET /api/ws` upgrades to a WebSocket (cookie checked, Origin must be the server's own). The
  *   server sends `snapshot` at once, then `car`, `alarm`, `message` and `mission` updates as they
  *   happen (a car's row at most once per second). The client only listens: commands go over HTTP.
@@ -48,7 +50,7 @@ export const sessionResponseSchema = z.object({ operator: operatorSchema });
 /** Every 4xx/5xx answer. `code` is stable (for the UI's translations); `message` is English. */
 export const apiErrorSchema = z.object({
   error: z.object({
-    code: z.enum(["unauthorized", "bad_request", "not_found", "conflict", "unavailable"]),
+    code: z.enum(["unauthorized", "bad_request", "not_found", "conflict", "rate_limited", "unavailable"]),
     message: z.string(),
   }),
 });

@@ -9,7 +9,7 @@
  *   lockout; without it the PIN enrolled on the car (`sosm shifts enrol`) stays.
  * - The profile's roster is applied at start as long as dispatch never sent one: dispatch's is newer.
  * - PINs are scrypt hashes through the technicians' `PinHasher` (one scrypt implementation), with
- *   the same lockout: 5 wrong PINs lock for 15 min (src/domain/shifts/pin-lockout.ts).
+ *   the same lockout: 5 wrong PINs lock for 15 min (src/domain/lockout.ts).
  */
 import { textLimits } from "../contracts/fields.ts";
 import {
@@ -18,7 +18,7 @@ import {
   type LockoutRules,
   reserveAttempt,
   unlocked,
-} from "../domain/shifts/pin-lockout.ts";
+} from "../domain/lockout.ts";
 import { isValidRpps } from "../domain/shifts/rpps.ts";
 import type { PinHasher, StoredPin } from "./check-ports.ts";
 import type { UnitOfWork } from "./outbox.ts";

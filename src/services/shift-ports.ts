@@ -3,7 +3,7 @@
  * (SQLite, migration 7). Every write runs inside the caller's UnitOfWork with the outbox message it
  * causes (DESIGN.md §3).
  */
-import type { LockoutState } from "../domain/shifts/pin-lockout.ts";
+import type { LockoutState } from "../domain/lockout.ts";
 import type { ShiftSummary } from "../domain/shifts/shift-summary.ts";
 import type { StoredPin } from "./check-ports.ts";
 

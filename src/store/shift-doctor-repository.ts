@@ -3,7 +3,7 @@
  * implements `DoctorStore`.
  */
 import type { Database, Statement } from "better-sqlite3";
-import type { LockoutState } from "../domain/shifts/pin-lockout.ts";
+import type { LockoutState } from "../domain/lockout.ts";
 import type { StoredPin } from "../services/check-ports.ts";
 import type { DoctorRecord, DoctorSource, DoctorStore, RosterSettings } from "../services/shift-ports.ts";
 

@@ -29,11 +29,13 @@ let dispatch: DispatchService;
 let car: mqtt.MqttClient;
 const carCommands: Array<{ type: string; body: { ref?: string } }> = [];
 
-async function login(password = operator.password): Promise<Response> {
+const second = { username: "lucas", displayName: "Lucas Martin", password: "régulation-jour-2026" };
+
+async function login(password = operator.password, username = operator.username): Promise<Response> {
   return fetch(`${dispatch.url}/api/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: operator.username, password }),
+    body: JSON.stringify({ username, password }),
   });
 }
 
@@ -46,7 +48,7 @@ beforeAll(async () => {
     protocolVersion: 5,
     dataDir: dir,
     http: { port: 0 },
-    operators: [operator],
+    operators: [operator, second],
     logger: createLogger({ name: "dispatch-test", level: "silent" }),
   });
   await dispatch.mqtt.ready();
@@ -63,6 +65,16 @@ afterAll(async () => {
 });
 
 describe("dispatch HTTP API", () => {
+  it("throttles password guesses: after 5 wrong ones, 429 with Retry-After, even for the right one", async () => {
+    for (let i = 0; i < 5; i++) expect((await login(`guess-${i}`, second.username)).status).toBe(401);
+    const refused = await login(second.password, second.username);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(800);
+    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited" } });
+    // Another operator at the same desk is not locked out by it.
+    expect((await login()).status).toBe(200);
+  });
+
   it("logs an operator in with an HttpOnly, SameSite=Strict cookie, and refuses a wrong password", async () => {
     expect((await login("wrong password")).status).toBe(401);
     expect((await fetch(`${dispatch.url}/api/fleet`)).status).toBe(401);

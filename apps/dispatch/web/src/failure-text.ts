@@ -7,6 +7,7 @@ const errorKeys = {
   bad_request: "error_bad_request",
   not_found: "error_not_found",
   conflict: "error_conflict",
+  rate_limited: "error_rate_limited",
   unavailable: "error_unavailable",
   network: "error_network",
 } as const;

@@ -5,7 +5,7 @@ import {
   type LockoutState,
   reserveAttempt,
   unlocked,
-} from "../../../../src/domain/shifts/pin-lockout.ts";
+} from "../../../../src/domain/lockout.ts";
 import { formatRpps, isValidRpps, rppsCheckDigit } from "../../../../src/domain/shifts/rpps.ts";
 
 describe("RPPS numbers", () => {

@@ -166,6 +166,7 @@ export const en: Dictionary = {
   error_bad_request: "Request refused: {message}",
   error_not_found: "Not found: {message}",
   error_conflict: "Refused: {message}",
+  error_rate_limited: "Too many wrong passwords: try again in a few minutes.",
   error_unavailable: "Service unavailable: {message}",
   error_network: "Dispatch service unreachable.",
 };

@@ -167,6 +167,7 @@ export const fr = {
   error_bad_request: "Demande refusée : {message}",
   error_not_found: "Introuvable : {message}",
   error_conflict: "Refusé : {message}",
+  error_rate_limited: "Trop de mots de passe erronés : réessayez dans quelques minutes.",
   error_unavailable: "Service indisponible : {message}",
   error_network: "Service de régulation injoignable.",
 };

@@ -1,6 +1,7 @@
 /**
- * The doctor's PIN lockout (issue 10), the same rules as the technicians' (src/services/
- * technician-checks.ts, docs/architecture.md): after `maxAttempts` consecutive wrong PINs (5) the
+ * Secret lockout: the doctor's PIN (issue 10), the same rules as the technicians' (src/services/
+ * technician-checks.ts, docs/architecture.md), and the dispatch operators' passwords
+ * (apps/dispatch/login-throttle.ts). After `maxAttempts` consecutive wrong PINs (5) the
  * doctor is locked for `lockMs` (15 min); a good PIN resets the count. An attempt is counted BEFORE
  * the slow scrypt comparison and only forgiven by a good PIN, so parallel guesses (the kiosk and the
  * CLI, two taps) never get more than `maxAttempts` tries, and a power cut during the comparison
