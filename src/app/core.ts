@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { EquipmentDriver } from "../../firmware-bridge/src/equipment-driver.ts";
 import type { Config } from "../contracts/config.ts";
 import type { VehicleProfile } from "../contracts/vehicle-profile.ts";
+import { latestOfChecks } from "../domain/equipment/technician-checks.ts";
 import { GnssPipeline } from "../io/gnss/gnss-pipeline.ts";
 import { SerialLineSource } from "../io/serial-line-source.ts";
 import type { AlarmTimings } from "../services/alarm-service.ts";
@@ -20,6 +21,7 @@ import { TechnicianChecks } from "../services/technician-checks.ts";
 import { SqliteCheckRepository } from "../store/check-repository.ts";
 import { openDatabase } from "../store/database.ts";
 import { ScryptPinHasher } from "../store/scrypt-pin-hasher.ts";
+import { SqliteDoctorCheckHistory } from "../store/shift-repository.ts";
 import { TrackRepository } from "../store/track-repository.ts";
 import { MqttDispatchLink } from "../transport/mqtt-dispatch-link.ts";
 import { AlarmsFeature } from "./alarms-feature.ts";
@@ -206,6 +208,7 @@ export class Core {
       return null;
     }
     const logger = ctx.logger.child({ part: "equipment" });
+    const doctorChecks = new SqliteDoctorCheckHistory(this.database.db);
     const source =
       ctx.equipmentSource ??
       new SerialLineSource({ path: port.port, baudRate: port.baudRate, logger, clock: ctx.clock });
@@ -214,7 +217,9 @@ export class Core {
       feed: driver,
       items: ctx.profile.equipment,
       checks: ctx.profile.checks,
-      checkHistory: ctx.checkHistory ?? this.checks,
+      checkHistory: ctx.checkHistory ?? {
+        latestByCheck: () => latestOfChecks(this.checks.latestByCheck(), doctorChecks.latestByCheck()),
+      },
       clock: ctx.clock,
       logger,
     });

@@ -5,6 +5,7 @@
  * columns of it.
  */
 import type { Database, Statement } from "better-sqlite3";
+import type { CheckRecord } from "../domain/equipment/technician-checks.ts";
 import type { ShiftSummary } from "../domain/shifts/shift-summary.ts";
 import type {
   AlarmRecordForSummary,
@@ -33,6 +34,28 @@ interface CheckRow {
   result: "pass" | "fail";
   notes: string | null;
   message_id: string;
+}
+
+/**
+ * The doctors' shift-start answers as check history, for the equipment monitor: a check the doctor
+ * failed at sign-in turns its item to fault, one she passed is no longer overdue.
+ */
+export class SqliteDoctorCheckHistory {
+  private readonly latest: Statement<[], { check_id: string; result: "pass" | "fail"; at: number }>;
+
+  constructor(db: Database) {
+    // SQLite takes the bare `result` from the row that holds max(): the newest answer of each check.
+    this.latest = db.prepare(`
+      SELECT c.check_id AS check_id, c.result AS result, max(s.shift_start_at) AS at
+      FROM shift_start_checks c JOIN shifts s ON s.seq = c.shift_seq
+      WHERE s.shift_start_at IS NOT NULL GROUP BY c.check_id`);
+  }
+
+  latestByCheck(): Record<string, CheckRecord> {
+    const out: Record<string, CheckRecord> = {};
+    for (const row of this.latest.all()) out[row.check_id] = { at: row.at, result: row.result };
+    return out;
+  }
 }
 
 export class SqliteShiftStore implements ShiftStore {

@@ -27,6 +27,29 @@ export interface CheckRecord {
   readonly result: "pass" | "fail";
 }
 
+/**
+ * The newest record of each check across several histories: the technicians' runs and the doctors'
+ * shift-start checklists answer the same checks, and either one done last is what counts. On a tie
+ * a failure wins: it is the safer reading.
+ */
+export function latestOfChecks(
+  ...histories: ReadonlyArray<Readonly<Record<string, CheckRecord>>>
+): Record<string, CheckRecord> {
+  const latest: Record<string, CheckRecord> = {};
+  for (const history of histories) {
+    for (const [checkId, record] of Object.entries(history)) {
+      const current = latest[checkId];
+      if (
+        current === undefined ||
+        record.at > current.at ||
+        (record.at === current.at && record.result === "fail")
+      )
+        latest[checkId] = record;
+    }
+  }
+  return latest;
+}
+
 const hourMs = 3_600_000;
 export const defaultCheckPeriodsMs: Readonly<Record<CheckSchedule, number>> = {
   shiftStart: 24 * hourMs,

@@ -108,10 +108,20 @@ describe("shifts through a real broker", () => {
     await waitUntil(() => doctorOf(last("presence")) === claire.rpps, "presence with the doctor's RPPS");
     expect(last("shift")?.body).toMatchObject({ doctor: claire, shiftId: signedIn.shift.shiftId });
     expect(missions.status.setStatus("available").ok).toBe(false);
+    const overdue = () =>
+      (core.equipment?.verdict().items ?? []).flatMap((item) =>
+        item.findings.filter((f) => f.reason.code === "check_overdue").map(() => item.id),
+      );
+    expect(overdue()).toContain("drug-kit"); // no technician run in this fresh car
     shifts.service.completeShiftStart(
       profile.checks.shiftStart.items.map((item) => ({ checkId: item.id, result: "pass" as const })),
     );
     ok(missions.status.setStatus("available"));
+    // The doctor's answers count as the shift-start checks in the equipment readiness too.
+    await waitUntil(
+      () => !overdue().includes("drug-kit"),
+      "the doctor's checklist read by the equipment monitor",
+    );
 
     // A mission: every status carries the doctor.
     await send("mission.assign", assignBody("M-300"));

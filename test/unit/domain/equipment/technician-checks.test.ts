@@ -3,6 +3,7 @@ import {
   assessChecks,
   type Checklists,
   lastCheckTimes,
+  latestOfChecks,
 } from "../../../../src/domain/equipment/technician-checks.ts";
 
 const hour = 3_600_000;
@@ -74,5 +75,26 @@ describe("technician checks", () => {
   it("gives each item the time of its latest check", () => {
     const times = lastCheckTimes(checks, { "bavu-present": pass(hour), "bavu-function": pass(3 * day) });
     expect(Object.fromEntries(times)).toEqual({ bavu: now - hour });
+  });
+});
+
+describe("the newest check across the technicians' runs and the doctors' shift-start answers", () => {
+  it("takes the later record of each check, and a failure on a tie", () => {
+    const technicians = {
+      "o2-pressure": { at: 100, result: "pass" as const },
+      "ecg-pads": { at: 300, result: "pass" as const },
+    };
+    const doctors = {
+      "o2-pressure": { at: 200, result: "fail" as const },
+      "ecg-pads": { at: 300, result: "fail" as const },
+      "bavu-present": { at: 50, result: "pass" as const },
+    };
+    expect(latestOfChecks(technicians, doctors)).toEqual({
+      "o2-pressure": { at: 200, result: "fail" },
+      "ecg-pads": { at: 300, result: "fail" },
+      "bavu-present": { at: 50, result: "pass" },
+    });
+    expect(latestOfChecks(doctors, technicians)["ecg-pads"]).toEqual({ at: 300, result: "fail" });
+    expect(latestOfChecks()).toEqual({});
   });
 });
