@@ -123,7 +123,12 @@ export async function route(ctx: RequestContext): Promise<void> {
     const vehicleParam = url.searchParams.get("vehicle");
     const candidates = options.queries
       .alarms(true)
-      .filter((a) => a.alarmId === alarmId && (vehicleParam === null || a.vehicle === vehicleParam));
+      .filter(
+        (a) =>
+          a.state === "raised" &&
+          a.alarmId === alarmId &&
+          (vehicleParam === null || a.vehicle === vehicleParam),
+      );
     const alarm = candidates[0];
     if (!alarm) throw new HttpError(404, "not_found", `no open alarm ${alarmId}`);
     if (candidates.length > 1)
@@ -160,6 +165,9 @@ export async function route(ctx: RequestContext): Promise<void> {
     }
     if (method === "GET" && what === "messages") {
       options.commands.markRead(vehicle);
+      // Every console's board shows the car's unread count: tell them it went down.
+      const car = options.queries.car(vehicle);
+      if (car) ctx.push({ type: "car", serverTime, car });
       return json(res, 200, options.queries.messages(vehicle));
     }
     if (method === "GET" && what === "equipment") {

@@ -18,8 +18,9 @@
  *   `POST /api/cars/{vehicle}/status-request` (→ CommandSent),
  *   `POST /api/alarms/{alarmId}/ack` (→ AlarmRow; sends `ack {ref}` to the car for the alarm's events).
  * - Queries: `GET /api/fleet` (FleetSnapshot), `GET /api/missions` (MissionRow[]),
- *   `GET /api/alarms?open=1` (AlarmRow[]), `GET /api/cars/{vehicle}/equipment` (EquipmentView),
- *   `GET /api/cars/{vehicle}/messages` (MessageRow[]),
+ *   `GET /api/alarms?open=1` (AlarmRow[]; open = raised or acknowledged, not cancelled),
+ *   `GET /api/cars/{vehicle}/equipment` (EquipmentView),
+ *   `GET /api/cars/{vehicle}/messages` (MessageRow[]; marks the car's messages read, and pushes its row),
  *   `GET /api/cars/{vehicle}/timeline?from=ts&to=ts` (TimelineEntry[], oldest first, at most 1,000),
  *   `GET /api/cars/{vehicle}/track?from=ts&to=ts` (TrackPoint[], oldest first, at most 20,000).
  *
@@ -146,7 +147,10 @@ export const alarmRowSchema = z.object({
   /** How many times the car sent it (the car repeats a raised alarm until it is acknowledged). */
   repeats: z.number().int().min(1),
   acknowledgedAt: isoTimestampSchema.nullable(),
+  /** The operator's username. */
   acknowledgedBy: z.string().nullable(),
+  /** The operator's display name, for the banner (absent when unknown). */
+  acknowledgedByName: z.string().optional(),
   cancelledAt: isoTimestampSchema.nullable(),
 });
 
@@ -166,7 +170,7 @@ export const fleetSnapshotSchema = z.object({
   serverTime: isoTimestampSchema,
   fleet: z.string(),
   cars: z.array(carRowSchema),
-  openAlarms: z.array(alarmRowSchema),
+  openAlarms: z.array(alarmRowSchema).describe("Alarms raised or acknowledged, not cancelled."),
   missions: z.array(missionRowSchema).describe("Missions not closed or cancelled."),
 });
 

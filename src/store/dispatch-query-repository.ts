@@ -54,9 +54,16 @@ export class DispatchQueryRepository {
       `SELECT * FROM missions WHERE state NOT IN ${closedStates} ORDER BY created_at`,
     );
     this.allMissions = db.prepare("SELECT * FROM missions ORDER BY created_at DESC LIMIT 500");
-    this.alarmByKey = db.prepare("SELECT * FROM alarms WHERE vehicle = ? AND alarm_id = ?");
-    this.openAlarmRows = db.prepare("SELECT * FROM alarms WHERE state = 'raised' ORDER BY raised_at");
-    this.recentAlarmRows = db.prepare("SELECT * FROM alarms ORDER BY raised_at DESC LIMIT 500");
+    // The operator's display name for the banner ("acquittée par Claire Dubois"), the username kept.
+    const alarmSelect = `SELECT a.*, o.display_name AS acknowledged_by_name
+      FROM alarms a LEFT JOIN operators o ON o.username = a.acknowledged_by`;
+    this.alarmByKey = db.prepare(`${alarmSelect} WHERE a.vehicle = ? AND a.alarm_id = ?`);
+    // Open = not cancelled: an acknowledged alarm stays on the banner, quiet, because the doctor may
+    // still be in danger until she cancels it; a console reloaded in between must show it too.
+    this.openAlarmRows = db.prepare(
+      `${alarmSelect} WHERE a.state IN ('raised', 'acknowledged') ORDER BY a.raised_at`,
+    );
+    this.recentAlarmRows = db.prepare(`${alarmSelect} ORDER BY a.raised_at DESC LIMIT 500`);
     this.messageById = db.prepare("SELECT * FROM messages WHERE id = ?");
     this.messagesOfCar = db.prepare("SELECT * FROM messages WHERE vehicle = ? ORDER BY at DESC LIMIT 200");
     this.timelineRows = db.prepare(
@@ -233,6 +240,7 @@ function toAlarm(row: Row): AlarmRow {
     repeats: Number(row.repeats),
     acknowledgedAt: (row.acknowledged_at as string | null) ?? null,
     acknowledgedBy: (row.acknowledged_by as string | null) ?? null,
+    ...opt("acknowledgedByName", row.acknowledged_by_name as string | null),
     cancelledAt: (row.cancelled_at as string | null) ?? null,
   };
 }

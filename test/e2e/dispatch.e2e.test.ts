@@ -169,7 +169,7 @@ describe("the dispatch console with a real car", () => {
 
     await alarm.getByTestId("alarm-ack").click();
     await alarm.and(desk.locator("[data-state=acknowledged]")).waitFor();
-    await expect(alarm.textContent()).resolves.toContain(`acquittée par ${operator.username}`);
+    await expect(alarm.textContent()).resolves.toContain(`acquittée par ${operator.displayName}`);
     // Dispatch's `ack {ref}` turns the car's alarm "reçue par la régulation".
     await kiosk.locator("[data-testid=alarm][data-phase=acknowledged]").waitFor();
     await screenshot(kiosk, "dispatch-alarm-acknowledged-kiosk-fr");

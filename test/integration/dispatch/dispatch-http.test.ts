@@ -151,7 +151,14 @@ describe("dispatch HTTP API", () => {
     expect(alarmRowSchema.parse(await ack.json())).toMatchObject({
       state: "acknowledged",
       acknowledgedBy: "claire",
+      acknowledgedByName: "Claire Dubois",
     });
+    // A console reloaded now still shows it (quiet): the doctor has not cancelled it.
+    const fleet = await (await fetch(`${dispatch.url}/api/fleet`, { headers: { cookie } })).json();
+    expect(fleet.openAlarms).toMatchObject([{ alarmId: "AL-1", state: "acknowledged" }]);
+    expect(
+      (await fetch(`${dispatch.url}/api/alarms/AL-1/ack`, { method: "POST", headers: { cookie } })).status,
+    ).toBe(404);
     await waitUntil(
       () => carCommands.some((c) => c.type === "ack" && c.body.ref === alarm.id),
       "the ack at the car",

@@ -73,7 +73,8 @@ function AlarmLine({
           ` · ${alarm.lat.toFixed(5)}, ${alarm.lon.toFixed(5)}`}
         {alarm.note !== undefined && ` · ${alarm.note}`}
         {alarm.repeats > 1 && ` · ${t("alarmRepeats", { n: alarm.repeats })}`}
-        {acknowledged && ` · ${t("alarmAcknowledgedBy", { who: alarm.acknowledgedBy ?? "?" })}`}
+        {acknowledged &&
+          ` · ${t("alarmAcknowledgedBy", { who: alarm.acknowledgedByName ?? alarm.acknowledgedBy ?? "?" })}`}
       </p>
       <div class="action-row">
         <button type="button" onClick={() => onShow(alarm.vehicle)}>
