@@ -21,8 +21,10 @@
  *   `GET /api/alarms?open=1` (AlarmRow[]; open = raised or acknowledged, not cancelled),
  *   `GET /api/cars/{vehicle}/equipment` (EquipmentView),
  *   `GET /api/cars/{vehicle}/messages` (MessageRow[]; marks the car's messages read, and pushes its row),
- *   `GET /api/cars/{vehicle}/timeline?from=ts&to=ts` (TimelineEntry[], oldest first, at most 1,000),
- *   `GET /api/cars/{vehicle}/track?from=ts&to=ts` (TrackPoint[], oldest first, at most 20,000).
+ *   `GET /api/cars/{vehicle}/timeline?from=ts&to=ts` (TimelineEntry[], oldest first, at most 1,000;
+ *   the range is on the envelope's `ts`, the car's clock when it sent),
+ *   `GET /api/cars/{vehicle}/track?from=ts&to=ts` (TrackPoint[], oldest first, at most 20,000; the
+ *   range is on `fixTime`, the GNSS time, which a car with a wrong clock does not shift).
  *
  * Times are ISO 8601 UTC strings. Ages are computed by the UI from `serverTime` and the `*At` fields,
  * so a snapshot stays right between updates.
