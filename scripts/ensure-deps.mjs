@@ -3,7 +3,8 @@
 // may import nothing but Node's own modules). It installs only what is missing and says what it does.
 //   - node_modules absent (or older than package-lock.json): `npm ci`, with the Electron binary
 //     download skipped: it cannot be fetched offline, and the core never needs it (DESIGN.md §1).
-//   - `--for-tests`: the Debian tools the test suites drive for real (mosquitto, socat, chromium).
+//   - `--for-tests`: the Debian tools the test suites drive for real (mosquitto, socat, chromium,
+//     rabbitmq-server for the Hub Santé export).
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -42,7 +43,12 @@ if (npmDependenciesAreStale()) {
 
 if (forTests) {
   /** Debian package → the command that proves it is installed. */
-  const tools = { mosquitto: "/usr/sbin/mosquitto", socat: "/usr/bin/socat", chromium: "/usr/bin/chromium" };
+  const tools = {
+    mosquitto: "/usr/sbin/mosquitto",
+    socat: "/usr/bin/socat",
+    chromium: "/usr/bin/chromium",
+    "rabbitmq-server": "/usr/lib/rabbitmq/bin/rabbitmq-server",
+  };
   const missing = Object.entries(tools)
     .filter(([, path]) => !existsSync(path))
     .map(([pkg]) => pkg);

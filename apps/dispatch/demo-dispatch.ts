@@ -4,6 +4,7 @@
  */
 import type { Logger } from "../../src/services/ports.ts";
 import { DispatchService } from "./dispatch-service.ts";
+import { hubSanteConfigFromEnv } from "./hub-sante/hub-sante-config.ts";
 import { buildWebIfNeeded } from "./web-build-step.ts";
 
 /** Demo only: a production operator is added with `tsx apps/dispatch/main.ts operator add`. */
@@ -25,6 +26,7 @@ export async function startDemoDispatch(options: {
   dataDir: string;
   logger: Logger;
 }): Promise<DemoDispatch> {
+  const hubSante = hubSanteConfigFromEnv(process.env);
   const base = {
     fleet: "bordeaux",
     mqttUrl: options.mqttUrl,
@@ -32,6 +34,8 @@ export async function startDemoDispatch(options: {
     dataDir: options.dataDir,
     operators: [demoOperator],
     logger: options.logger,
+    // Off unless SOSM_HUB_AMQP_URL is set: `npm start` needs no RabbitMQ.
+    ...(hubSante ? { hubSante } : {}),
   };
   await buildWebIfNeeded(options.logger);
   const port = Number(process.env.SOSM_DISPATCH_PORT ?? 7390);

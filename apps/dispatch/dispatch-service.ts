@@ -19,6 +19,8 @@ import { DispatchQueryRepository } from "../../src/store/dispatch-query-reposito
 import { CommandPublisher } from "./command-publisher.ts";
 import { DispatchMqtt } from "./dispatch-mqtt.ts";
 import { DispatchHttpServer } from "./http-server.ts";
+import { type HubSanteConfigInput, parseHubSanteConfig } from "./hub-sante/hub-sante-config.ts";
+import { HubSanteGateway } from "./hub-sante/hub-sante-gateway.ts";
 
 export interface DispatchServiceOptions {
   fleet: string;
@@ -40,6 +42,8 @@ export interface DispatchServiceOptions {
   clock?: Clock;
   /** Batching of positions (default 50 ms). */
   positionDelayMs?: number;
+  /** The Hub Santé gateway (issue 8, docs/interop/hub-sante.md); off when absent. */
+  hubSante?: HubSanteConfigInput;
 }
 
 /** How often a changed car's board row is pushed at most. */
@@ -49,6 +53,8 @@ export class DispatchService {
   readonly pushes = new EventEmitter();
   private readonly dirtyCars = new Set<string>();
   private pushTimer: ReturnType<typeof setInterval> | null = null;
+  /** Null when `hubSante` is not configured. */
+  hub: HubSanteGateway | null = null;
 
   private constructor(
     readonly options: DispatchServiceOptions,
@@ -65,6 +71,8 @@ export class DispatchService {
   static async start(options: DispatchServiceOptions): Promise<DispatchService> {
     const clock = options.clock ?? systemClock;
     const { logger } = options;
+    // A bad Hub Santé config fails the start before anything is opened or connected.
+    if (options.hubSante) parseHubSanteConfig(options.hubSante);
     // FULL: an event is acked to the car once committed, so the commit must survive a power cut.
     const { db } = openDatabase({
       path: join(options.dataDir, "dispatch.sqlite"),
@@ -129,10 +137,14 @@ export class DispatchService {
       }),
     });
     service = new DispatchService(options, db, queries, commands, operators, ingest, mqtt, publisher, http);
+    // Never throws on an unreachable RabbitMQ: it retries in the background (a bad config throws).
+    if (options.hubSante)
+      service.hub = HubSanteGateway.start({ db, config: options.hubSante, clock, logger });
     try {
       await http.listen();
     } catch (error) {
       // A taken port must not leave connections with this instance's client ids behind.
+      await service.hub?.stop();
       publisher.stop();
       await mqtt.stop();
       db.close();
@@ -156,10 +168,12 @@ export class DispatchService {
     this.publisher.stop();
     await this.http.close();
     await this.mqtt.stop();
+    await this.hub?.stop();
     this.db.close();
   }
 
   private committed(result: BatchResult): void {
+    if (result.vehicles.size > 0) this.hub?.kick();
     if (this.pushes.listenerCount("push") === 0) return;
     for (const vehicle of result.vehicles) this.dirtyCars.add(vehicle);
     const serverTime = new Date(this.options.clock?.now() ?? Date.now()).toISOString();

@@ -11,6 +11,9 @@
  * SOSM_DISPATCH_INSTANCE (1; give each instance sharing the load its own), SOSM_LOG_LEVEL (info),
  * SOSM_MQTT_DURABLE_CONNECTIONS (extra connections for the QoS 1 topics; 0 with the shipped
  * mosquitto.conf, which allows one connection per certificate).
+ * Hub Santé gateway (issue 8): on when SOSM_HUB_AMQP_URL is set; the other SOSM_HUB_* variables are in
+ * hub-sante/hub-sante-config.ts and docs/interop/hub-sante.md. `tsx apps/dispatch/main.ts hub off`
+ * stops collecting statuses for it (after the gateway was switched off for good).
  * On start it prints one JSON line `{"ready":true,"url":...}` on stdout.
  */
 import { readFileSync } from "node:fs";
@@ -20,7 +23,9 @@ import { createLogger, type LogLevel } from "../../src/app/logger.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { dispatchMigrations } from "../../src/store/dispatch-migrations.ts";
 import { DispatchOperatorRepository } from "../../src/store/dispatch-operator-repository.ts";
+import { HubOutboxRepository } from "../../src/store/hub-outbox-repository.ts";
 import { DispatchService } from "./dispatch-service.ts";
+import { hubSanteConfigFromEnv } from "./hub-sante/hub-sante-config.ts";
 import { buildWebIfNeeded } from "./web-build-step.ts";
 
 const env = process.env;
@@ -51,7 +56,24 @@ async function addOperator(username: string | undefined, displayName: string | u
   process.stdout.write(`operator ${username} saved\n`);
 }
 
+/** The feed of statuses for the gateway grows while it is on; this turns it off and empties it. */
+function hubOff(): void {
+  const { db } = openDatabase({
+    path: `${dataDir}/dispatch.sqlite`,
+    synchronous: "FULL",
+    logger,
+    migrations: dispatchMigrations,
+  });
+  const repo = new HubOutboxRepository(db);
+  repo.setEnabled(false);
+  const unsent = repo.pendingCount();
+  db.close();
+  process.stdout.write(`hub santé feed off (${unsent} unsent messages kept in hub_outbox)\n`);
+}
+
 async function serve(): Promise<void> {
+  // Read first: a bad Hub Santé setting stops the start with the variable's name.
+  const hubSante = hubSanteConfigFromEnv(env);
   const pem = (name: string) => (env[name] ? readFileSync(env[name] as string) : undefined);
   const ca = pem("SOSM_MQTT_CA");
   const cert = pem("SOSM_MQTT_CERT");
@@ -74,6 +96,7 @@ async function serve(): Promise<void> {
       ...(cert ? { cert } : {}),
       ...(key ? { key } : {}),
     },
+    ...(hubSante ? { hubSante } : {}),
     logger,
   });
   if (service.operators.count() === 0)
@@ -90,7 +113,12 @@ async function serve(): Promise<void> {
 }
 
 const [command, sub, ...rest] = process.argv.slice(2);
-const run = command === "operator" && sub === "add" ? addOperator(rest[0], rest[1]) : serve();
+const run =
+  command === "operator" && sub === "add"
+    ? addOperator(rest[0], rest[1])
+    : command === "hub" && sub === "off"
+      ? Promise.resolve().then(hubOff)
+      : serve();
 run.catch((error: unknown) => {
   logger.fatal({ err: error }, "dispatch failed");
   process.stderr.write(`dispatch: ${error instanceof Error ? error.message : String(error)}\n`);

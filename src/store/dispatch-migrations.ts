@@ -11,6 +11,8 @@
  * - `outbox`: dispatch's commands until their PUBACK (DESIGN.md §3 transactional outbox).
  * - `operators`, `sessions`: web UI login (scrypt hashes; only a SHA-256 of the session token).
  * - `counters`: rejected and duplicate messages, for the operator and the benchmark.
+ * - `hub_*` (version 2): the Hub Santé gateway (issue 8, docs/interop/hub-sante.md and
+ *   src/store/hub-outbox-repository.ts).
  */
 import type { Migration } from "./migrations.ts";
 
@@ -126,6 +128,53 @@ export const dispatchMigrations: readonly Migration[] = [
           name  TEXT    PRIMARY KEY,
           value INTEGER NOT NULL
         ) WITHOUT ROWID;
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: "hub santé gateway tables",
+    up(db) {
+      db.exec(`
+        -- One row: whether the gateway is on (it sets this when it starts; "dispatch hub off" clears it).
+        CREATE TABLE hub_state (
+          id      INTEGER PRIMARY KEY CHECK (id = 1),
+          enabled INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO hub_state (id, enabled) VALUES (1, 0);
+        -- Every status dispatch stores, in commit order, while the gateway is on. The trigger runs
+        -- inside the ingest transaction: a status is in the feed if and only if it is committed.
+        -- seq and received_at let the gateway put a car's statuses back in the car's order.
+        CREATE TABLE hub_feed (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          vehicle     TEXT    NOT NULL,
+          seq         INTEGER,
+          received_at INTEGER NOT NULL,
+          body        TEXT    NOT NULL
+        );
+        CREATE TRIGGER hub_feed_status AFTER INSERT ON received
+          WHEN NEW.type = 'status' AND (SELECT enabled FROM hub_state WHERE id = 1) = 1
+          BEGIN
+            INSERT INTO hub_feed (vehicle, seq, received_at, body)
+              VALUES (NEW.vehicle, NEW.seq, NEW.received_at, NEW.body);
+          END;
+        -- Per car: the mapping state (JSON) and the last GEO-POS sent.
+        CREATE TABLE hub_cars (
+          vehicle      TEXT PRIMARY KEY,
+          state_json   TEXT NOT NULL,
+          geo_fix_time INTEGER,
+          geo_sent_at  INTEGER
+        ) WITHOUT ROWID;
+        -- Messages until RabbitMQ confirms them: the envelope exactly as published, its id kept.
+        CREATE TABLE hub_outbox (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          distribution_id TEXT    NOT NULL UNIQUE,
+          kind            TEXT    NOT NULL,
+          vehicle         TEXT    NOT NULL,
+          payload         TEXT    NOT NULL,
+          created_at      INTEGER NOT NULL,
+          expires_at      INTEGER NOT NULL
+        );
       `);
     },
   },
