@@ -4,7 +4,8 @@
 //   - node_modules absent (or older than package-lock.json): `npm ci`, with the Electron binary
 //     download skipped: it cannot be fetched offline, and the core never needs it (DESIGN.md §1).
 //   - `--for-tests`: the Debian tools the test suites drive for real (mosquitto, socat, chromium,
-//     rabbitmq-server for the Hub Santé export).
+//     rabbitmq-server for the Hub Santé export, faketime for the accelerated soak and the chaos
+//     suite's clock jumps).
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -48,6 +49,7 @@ if (forTests) {
     socat: "/usr/bin/socat",
     chromium: "/usr/bin/chromium",
     "rabbitmq-server": "/usr/lib/rabbitmq/bin/rabbitmq-server",
+    faketime: "/usr/bin/faketime",
   };
   const missing = Object.entries(tools)
     .filter(([, path]) => !existsSync(path))

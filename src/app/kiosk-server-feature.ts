@@ -158,6 +158,7 @@ export class KioskServerFeature {
       staticDir: this.ctx.staticDir ?? defaultRendererDir,
       ...(config.ui.tiles ? { tilesUrl: config.ui.tiles.url } : {}),
       logger: this.logger,
+      now: () => this.ctx.clock.now(),
       api: {
         snapshot: () => buildKioskState(this.sources()),
         execute: (command) =>

@@ -32,13 +32,27 @@ export function invalidCommand(error: ZodError): { ok: false; error: UiError } {
   return { ok: false, error: { code: "invalid_command", text, fields } };
 }
 
+/**
+ * The client closed the connection before its body was complete (a reloaded renderer, a killed
+ * script): nobody is left to answer, and it is not the core's failure (found by the UI API fuzzer,
+ * issue 9, which logged it as "kiosk request failed" with a 500).
+ */
+export class RequestAborted extends Error {
+  override name = "RequestAborted";
+}
+
 export async function readBody(request: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) return null;
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > maxBodyBytes) return null;
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (request.destroyed) throw new RequestAborted(`request body aborted after ${size} bytes`);
+    throw error;
   }
   return Buffer.concat(chunks).toString("utf8");
 }

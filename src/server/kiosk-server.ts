@@ -15,6 +15,7 @@ import {
 } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { coreHealthPath } from "../contracts/core-health.ts";
 import {
   type UiCommand,
   type UiOutcome,
@@ -26,7 +27,15 @@ import {
   uiSubprotocol,
 } from "../contracts/ui-api.ts";
 import type { Logger } from "../services/ports.ts";
-import { invalid, invalidCommand, maxBodyBytes, parseJson, readBody } from "./api-requests.ts";
+import {
+  invalid,
+  invalidCommand,
+  maxBodyBytes,
+  parseJson,
+  RequestAborted,
+  readBody,
+} from "./api-requests.ts";
+import { processHealth } from "./process-health.ts";
 import { bearerToken, checkRequest, checkToken, type GuardVerdict, protocolToken } from "./request-guard.ts";
 import { StatePusher } from "./state-pusher.ts";
 import { contentSecurityPolicy, notBuiltPage, StaticFiles, tilesOriginOf } from "./static-files.ts";
@@ -51,6 +60,8 @@ export interface KioskServerOptions {
   minPushIntervalMs?: number;
   refreshMs?: number;
   maxClients?: number;
+  /** The core's wall clock, for the health report (default `Date.now`). */
+  now?: () => number;
 }
 
 export class KioskServerError extends Error {
@@ -84,6 +95,14 @@ export class KioskServer {
     });
     this.http = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
+        if (error instanceof RequestAborted) {
+          options.logger.warn(
+            { url: request.url, reason: error.message },
+            "kiosk request aborted by the client",
+          );
+          response.destroy();
+          return;
+        }
         options.logger.error({ err: error, url: request.url }, "kiosk request failed");
         if (!response.headersSent) this.reply(response, 500, "text/plain; charset=utf-8", "internal error");
         else response.destroy();
@@ -156,6 +175,8 @@ export class KioskServer {
       if (state === null) return this.json(response, 500, { error: "state unavailable" });
       return this.json(response, 200, state);
     }
+    if (path === coreHealthPath && method === "GET")
+      return this.json(response, 200, processHealth(this.options.now?.() ?? Date.now()));
     if (path === uiApiPaths.command && method === "POST") {
       if (!/^application\/json\b/.test(request.headers["content-type"] ?? ""))
         return this.json(response, 415, invalid("expected Content-Type: application/json"));

@@ -17,6 +17,12 @@ export interface CarProcessOptions {
   gnssPort?: string;
   logLevel?: string;
   protocolVersion?: 4 | 5;
+  /** The equipment controller's port (default: a path that does not exist). */
+  equipmentPort?: string;
+  /** Extra environment for the core (e.g. LD_PRELOAD of libfaketime in the chaos suite). */
+  env?: NodeJS.ProcessEnv;
+  /** Extra top-level config sections, merged over the defaults above (e.g. `shifts`). */
+  config?: Record<string, unknown>;
 }
 
 export class CarProcess {
@@ -37,7 +43,7 @@ export class CarProcess {
         profile: "bdx-07",
         dataDir: this.dataDir,
         gnss: { port: options.gnssPort ?? join(options.dir, "no-receiver") },
-        equipment: { port: join(options.dir, "no-controller") },
+        equipment: { port: options.equipmentPort ?? join(options.dir, "no-controller") },
         // Port 0: parallel suites each get a free port instead of retrying a taken 7380.
         http: { port: 0 },
         mqtt: {
@@ -47,6 +53,7 @@ export class CarProcess {
           reconnectMaxSeconds: 1,
         },
         logLevel: options.logLevel ?? "warn",
+        ...options.config,
       }),
     );
   }
@@ -59,6 +66,7 @@ export class CarProcess {
     const child = spawn(process.execPath, ["--import", "tsx", cli, "core", "--config", this.configPath], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
+      ...(this.options.env ? { env: { ...process.env, ...this.options.env } } : {}),
     });
     child.stdout?.on("data", (d: Buffer) => {
       this.output += d.toString();
@@ -68,6 +76,11 @@ export class CarProcess {
     });
     this.child = child;
     return child;
+  }
+
+  /** The current process's pid (null before the first start). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
   }
 
   get running(): boolean {

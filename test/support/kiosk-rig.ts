@@ -17,7 +17,7 @@ import { type ConfigInput, configSchema } from "../../src/contracts/config.ts";
 import type { CheckRecord } from "../../src/domain/equipment/technician-checks.ts";
 import { SerialLineSource } from "../../src/io/serial-line-source.ts";
 import type { AlarmTimings } from "../../src/services/alarm-service.ts";
-import { systemClock } from "../../src/services/ports.ts";
+import { type Logger, systemClock } from "../../src/services/ports.ts";
 import { Mosquitto } from "./mosquitto.ts";
 import { SocatPair, waitUntil } from "./socat.ts";
 
@@ -42,6 +42,8 @@ export interface KioskRigOptions {
   lockAfterSeconds?: number;
   /** Shorter alarm timers than the config allows (the lone-worker prompt in seconds, not minutes). */
   alarmTimings?: Partial<AlarmTimings>;
+  /** The core's logger (default: silent); the fuzz targets read its error lines. */
+  logger?: Logger;
 }
 
 /** A roster doctor of bdx-07.json; the rig enrols this PIN for them. */
@@ -72,7 +74,7 @@ export class KioskRig {
   }
 
   private async boot(options: KioskRigOptions): Promise<void> {
-    const logger = createLogger({ name: "kiosk-rig", level: "silent" });
+    const logger = options.logger ?? createLogger({ name: "kiosk-rig", level: "silent" });
     this.broker = await Mosquitto.start();
     this.cleanups.push(() => this.broker.close());
     this.dataDir = mkdtempSync(join(tmpdir(), "sosm-kiosk-"));

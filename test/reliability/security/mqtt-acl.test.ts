@@ -1,86 +1,52 @@
 /**
  * The shipped broker configuration (hardware/mosquitto/mosquitto.conf and acl) on a real mosquitto,
- * with TLS and dev certificates from make-dev-certs.sh. Only the certificate folder and the listener
- * port are changed for the test. DESIGN.md §4: a vehicle may only publish and subscribe under its
- * own prefix.
+ * with TLS and dev certificates from make-dev-certs.sh (tls-fleet.ts). DESIGN.md §4: a vehicle may
+ * only publish and subscribe under its own prefix. Moved here from test/integration/transport/ for
+ * issue 9's security suite; car-impersonation.test.ts adds what the broker alone cannot stop.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import mqtt, { type IClientOptions } from "mqtt";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DispatchService } from "../../../apps/dispatch/dispatch-service.ts";
 import { carEnvelope } from "../../../src/contracts/car-envelope.ts";
 import { systemClock } from "../../../src/services/ports.ts";
 import { MqttDispatchLink } from "../../../src/transport/mqtt-dispatch-link.ts";
-import { Mosquitto } from "../../support/mosquitto.ts";
 import { waitUntil } from "../../support/socat.ts";
+import {
+  carA,
+  carB,
+  collect,
+  dispatchIdentity as dispatch,
+  hardware,
+  sleep,
+  stranger,
+  TlsFleet,
+} from "./tls-fleet.ts";
 
-const hardware = new URL("../../../hardware/mosquitto/", import.meta.url).pathname;
-const carA = "sosm-bordeaux-BDX-07";
-const carB = "sosm-bordeaux-BDX-08";
-const dispatch = "sosm-dispatch";
-const stranger = "sosm-bordeaux-BDX-99"; // signed by the CA, but not in the roster
 const logger = pino({ level: "silent" });
 
-let certs: string;
-let broker: Mosquitto;
+let fleet: TlsFleet;
 let url: string;
 
-/** The shipped mosquitto.conf, minus what the test harness sets itself (listener, persistence, logs). */
-function shippedConfig(): string[] {
-  return readFileSync(join(hardware, "mosquitto.conf"), "utf8")
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"))
-    .filter((line) => !/^(listener|persistence_location|autosave_interval|log_dest|log_type)\b/.test(line))
-    .map((line) => line.replaceAll("/etc/mosquitto/sosm/", `${certs}/`));
-}
-
 beforeAll(async () => {
-  certs = mkdtempSync(join(tmpdir(), "sosm-certs-"));
-  execFileSync(join(hardware, "make-dev-certs.sh"), [certs, carA, carB, dispatch, stranger], {
-    stdio: "pipe",
-  });
-  copyFileSync(join(hardware, "acl"), join(certs, "acl"));
-  broker = await Mosquitto.start({ allowAnonymous: false, extraConfig: shippedConfig() });
-  url = `mqtts://127.0.0.1:${broker.port}`;
+  fleet = await TlsFleet.start();
+  url = fleet.url;
 });
 
 afterAll(async () => {
-  await broker?.close();
-  rmSync(certs, { recursive: true, force: true });
+  await fleet?.close();
 });
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await fleet.cleanup();
 });
 
-function identity(name: string): IClientOptions {
-  const read = (file: string) => readFileSync(join(certs, file));
-  return { ca: read("ca.crt"), cert: read(`${name}.crt`), key: read(`${name}.key`) };
-}
-
-async function connectAs(name: string, options: IClientOptions = {}): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(url, {
-    ...identity(name),
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-    ...options,
-  });
-  cleanups.push(() => client.endAsync(true));
-  return client;
-}
-
-function collect(client: MqttClient) {
-  const seen: Array<{ topic: string; payload: string }> = [];
-  client.on("message", (topic, payload) => seen.push({ topic, payload: payload.toString() }));
-  return seen;
-}
+const identity = (name: string) => fleet.identity(name);
+const connectAs = (name: string, options: IClientOptions = {}) => fleet.connectAs(name, options);
 
 /** A car through the product's own link, with its certificate files as the config gives them. */
 function carLink(vehicle: string, name: string) {
@@ -88,7 +54,7 @@ function carLink(vehicle: string, name: string) {
     fleet: "bordeaux",
     vehicle,
     url,
-    tls: { ca: join(certs, "ca.crt"), cert: join(certs, `${name}.crt`), key: join(certs, `${name}.key`) },
+    tls: fleet.files(name),
     logger,
     clock: systemClock,
     appVersion: "1.2.3",
@@ -96,11 +62,9 @@ function carLink(vehicle: string, name: string) {
   });
   const commands: string[] = [];
   link.onCommand((_topic, payload) => commands.push(payload.toString()));
-  cleanups.push(() => link.stop());
+  fleet.onCleanup(() => link.stop());
   return { link, commands };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
   it("is what make-acl.sh generates for the example roster", () => {
@@ -234,7 +198,7 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
 
   it("lets the dispatch service run on its identity: shared subscriptions, a car's event stored and acked", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sosm-acl-dispatch-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    fleet.onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
     // One connection: the shipped config forces the client id to the certificate's name.
     const service = await DispatchService.start({
       fleet: "bordeaux",
@@ -246,7 +210,7 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
       http: { port: 0 },
       logger,
     });
-    cleanups.push(() => service.stop());
+    fleet.onCleanup(() => service.stop());
     await service.mqtt.ready();
     await service.mqtt.caughtUp;
     const car = await connectAs(carA);
@@ -274,7 +238,7 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
   it("refuses plain TCP and TLS without a client certificate", async () => {
     const attempt = (target: string, options: IClientOptions) =>
       mqtt.connectAsync(target, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000, ...options });
-    await expect(attempt(`mqtt://127.0.0.1:${broker.port}`, {})).rejects.toThrow();
+    await expect(attempt(`mqtt://127.0.0.1:${fleet.broker.port}`, {})).rejects.toThrow();
     const { ca } = identity(carA);
     await expect(attempt(url, { ca })).rejects.toThrow(/certificate required|socket hang up|ECONNRESET/);
   });
