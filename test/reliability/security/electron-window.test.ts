@@ -230,9 +230,25 @@ describe("the kiosk window against Electron's security checklist", () => {
     expect(major(installed)).toBeGreaterThanOrEqual(45);
   });
 
-  it.todo(
-    "19. flips Electron's fuses off (runAsNode, NODE_OPTIONS, --inspect) with electronFuses in electron-builder.yml",
-  );
+  it("19. flips Electron's fuses at packaging: no run-as-node, no NODE_OPTIONS, no --inspect, asar only", () => {
+    const yml = readFileSync(join(root, "electron-builder.yml"), "utf8");
+    const block = /^electronFuses:\n((?: {2}\S.*\n)+)/m.exec(yml)?.[1] ?? "";
+    const fuses = Object.fromEntries(
+      block
+        .trim()
+        .split("\n")
+        .map((line) => line.trim().split(/:\s*/) as [string, string]),
+    );
+    expect(fuses).toEqual({
+      runAsNode: "false",
+      enableCookieEncryption: "true",
+      enableNodeOptionsEnvironmentVariable: "false",
+      enableNodeCliInspectArguments: "false",
+      enableEmbeddedAsarIntegrityValidation: "true",
+      onlyLoadAppFromAsar: "true",
+      grantFileProtocolExtraPrivileges: "false",
+    });
+  });
 
   it("has no devtools and no menu in the car, devtools only in development", async () => {
     const { window } = open(true);
