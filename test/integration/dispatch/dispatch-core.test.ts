@@ -4,7 +4,7 @@
  * HTTP API, the car accepts it and drives, and every message from the car's outbox is stored once at
  * dispatch and acknowledged, so that the car's delivery log reaches `received` for each of them.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,18 +19,17 @@ import {
 } from "../../../src/contracts/dispatch-api.ts";
 import { CarProcess } from "../../support/car-process.ts";
 import type { DriverStep } from "../../support/mission-core-driver.ts";
+import { MissionDriverProcess } from "../../support/mission-driver-process.ts";
 import { Mosquitto } from "../../support/mosquitto.ts";
 import { waitUntil } from "../../support/socat.ts";
 
-const root = join(import.meta.dirname, "../../..");
-const driver = join(root, "test/support/mission-core-driver.ts");
+const _root = join(import.meta.dirname, "../../..");
 const operator = { username: "claire", displayName: "Claire Dubois", password: "régulation-nuit-2026" };
 
 let broker: Mosquitto;
 let dir: string;
 let dispatch: DispatchService;
 let child: ChildProcess | null = null;
-let output = "";
 let cookie = "";
 
 async function api(path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
@@ -100,22 +99,17 @@ describe("dispatch with a real car core", () => {
       { status: "on_scene" },
       { message: "Sur place, j'entre" },
     ];
-    child = spawn(process.execPath, ["--import", "tsx", driver, "--config", car.configPath], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SOSM_MISSION_SCRIPT: JSON.stringify(script) },
-    });
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const run = new MissionDriverProcess(car.configPath, script);
+    child = run.child;
     await waitUntil(
       () => dispatch.queries.car("BDX-07")?.link.state === "online",
-      `the car online\n${output}`,
+      `the car online\n${run.output}`,
       30_000,
     );
 
     const assigned = await api(`/api/missions/${mission.missionId}/assign`, { vehicle: "BDX-07" });
     expect(assigned.status).toBe(200);
-    await waitUntil(() => output.includes("script done"), `the doctor's steps\n${output}`, 30_000);
+    await waitUntil(() => run.scriptDone, `the doctor's steps\n${run.output}`, 30_000);
     await waitUntil(
       () => dispatch.queries.mission(mission.missionId)?.state === "on_scene",
       "the mission on scene at dispatch",

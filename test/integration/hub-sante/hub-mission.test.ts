@@ -6,7 +6,7 @@
  * positions reach it as GEO-POS at the configured pace. Every message validates against the
  * official schemas (HubQueueReader).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,13 +17,13 @@ import { positionBody } from "../../../src/contracts/telemetry.ts";
 import { caseIdForMission, resourceId } from "../../../src/domain/hub-sante/hub-ids.ts";
 import { CarProcess } from "../../support/car-process.ts";
 import type { DriverStep } from "../../support/mission-core-driver.ts";
+import { MissionDriverProcess } from "../../support/mission-driver-process.ts";
 import { Mosquitto } from "../../support/mosquitto.ts";
 import { RabbitMq } from "../../support/rabbitmq.ts";
 import { waitUntil } from "../../support/socat.ts";
 import { declareHub, HubQueueReader, inner, orgId, senderId, startHubDispatch } from "./hub-rig.ts";
 
-const root = join(import.meta.dirname, "../../..");
-const driver = join(root, "test/support/mission-core-driver.ts");
+const _root = join(import.meta.dirname, "../../..");
 const geoIntervalS = 2;
 
 let broker: Mosquitto;
@@ -32,7 +32,6 @@ let dir: string;
 let dispatch: DispatchService;
 let reader: HubQueueReader;
 let child: ChildProcess | null = null;
-let output = "";
 
 beforeAll(async () => {
   [broker, rabbit] = await Promise.all([Mosquitto.start(), RabbitMq.start()]);
@@ -79,21 +78,16 @@ describe("Hub Santé gateway with a real car, mosquitto and RabbitMQ", () => {
       { status: "visit_done" },
       { status: "available" },
     ];
-    child = spawn(process.execPath, ["--import", "tsx", driver, "--config", car.configPath], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SOSM_MISSION_SCRIPT: JSON.stringify(script) },
-    });
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const run = new MissionDriverProcess(car.configPath, script);
+    child = run.child;
     await waitUntil(
       () => dispatch.queries.car("BDX-07")?.link.state === "online",
-      `the car online\n${output}`,
+      `the car online\n${run.output}`,
       30_000,
     );
     expect(dispatch.commands.assignMission(missionId, "BDX-07", Date.now()).ok).toBe(true);
     dispatch.publisher.kick();
-    await waitUntil(() => output.includes("script done"), `the doctor's steps\n${output}`, 45_000);
+    await waitUntil(() => run.scriptDone, `the doctor's steps\n${run.output}`, 45_000);
 
     await reader.until(() => reader.rsSr("BDX-07").length >= 5, "5 RS-SR for BDX-07", 45_000);
     // Give a stray sixth message (call_request, a repeat) the time to show up before counting.

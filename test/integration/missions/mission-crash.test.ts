@@ -5,7 +5,7 @@
  * restarted core (`sosm core`) delivers them to dispatch once each, in seq order, and still knows the
  * mission and status when dispatch asks (`status.request`).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,11 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CarProcess } from "../../support/car-process.ts";
 import type { DriverStep } from "../../support/mission-core-driver.ts";
 import { assignBody, commandPayload, missionTopic } from "../../support/mission-dispatch.ts";
+import { MissionDriverProcess } from "../../support/mission-driver-process.ts";
 import { Mosquitto } from "../../support/mosquitto.ts";
 import { waitUntil } from "../../support/socat.ts";
 
-const root = join(import.meta.dirname, "../../..");
-const driver = join(root, "test/support/mission-core-driver.ts");
+const _root = join(import.meta.dirname, "../../..");
 
 interface Received {
   id: string;
@@ -86,29 +86,27 @@ describe("kill -9 mid-mission", () => {
       { status: "on_scene" },
       { message: "Sur place, j'entre" },
     ];
-    let output = "";
-    child = spawn(process.execPath, ["--import", "tsx", driver, "--config", car.configPath], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SOSM_MISSION_SCRIPT: JSON.stringify(script) },
-    });
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const run = new MissionDriverProcess(car.configPath, script);
+    child = run.child;
 
     // Online: dispatch assigns, the car acknowledges `received`.
     await waitUntil(
       () => received.some((m) => m.type === "presence" && m.body.state === "online"),
-      `the car online\n${output}`,
+      `the car online\n${run.output}`,
       30_000,
     );
     await dispatch.publishAsync(missionTopic, commandPayload("mission.assign", assignBody("M-200")), {
       qos: 1,
     });
-    await waitUntil(() => received.some((m) => m.type === "mission.ack"), `ack received\n${output}`, 30_000);
+    await waitUntil(
+      () => received.some((m) => m.type === "mission.ack"),
+      `ack received\n${run.output}`,
+      30_000,
+    );
 
     // The broker goes down; the doctor accepts, drives, arrives, writes: all of it waits in the outbox.
     await broker.stop();
-    await waitUntil(() => output.includes("script done"), `the doctor's steps\n${output}`, 30_000);
+    await waitUntil(() => run.scriptDone, `the doctor's steps\n${run.output}`, 30_000);
     const cut = child;
     await new Promise<void>((resolve) => {
       cut.once("exit", () => resolve());
