@@ -5,6 +5,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { FileLineSource } from "../../src/io/file-line-source.ts";
 import type { Logger } from "../../src/services/ports.ts";
+import { NmeaRetimer } from "./nmea-retimer.ts";
 
 export interface GnssReplayerContext {
   capture: string;
@@ -13,6 +14,8 @@ export interface GnssReplayerContext {
   logger: Logger;
   speed?: number;
   loop?: boolean;
+  /** Moves the recording to the present (default true; nmea-retimer.ts). */
+  retime?: boolean;
 }
 
 export class GnssReplayer {
@@ -26,7 +29,8 @@ export class GnssReplayer {
       pacing: { kind: "recorded", speed: ctx.speed ?? 1 },
       loop: ctx.loop ?? true,
     });
-    this.source.onLine((line) => this.write(`${line}\r\n`));
+    const retimer = ctx.retime === false ? null : new NmeaRetimer();
+    this.source.onLine((line) => this.write(`${retimer ? retimer.retime(line) : line}\r\n`));
   }
 
   start(): void {

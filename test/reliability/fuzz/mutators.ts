@@ -285,7 +285,14 @@ export function mutateJsonText(text: string, rng: Rng, dictionary: readonly stri
     return null;
   }
   const mutated = mutateTree(root, rng, dictionary);
-  const out = JSON.stringify(mutated, null, rng.chance(0.1) ? 1 : undefined) ?? "null";
+  let out: string;
+  try {
+    out = JSON.stringify(mutated, null, rng.chance(0.1) ? 1 : undefined) ?? "null";
+  } catch {
+    // Copying an ancestor into its own subtree, generation after generation, can nest deeper than
+    // the stack: that is the mutator's limit, not the target's (deep inputs come from byte edits).
+    return null;
+  }
   // A duplicated key keeps the last value in JSON.parse, but a careless reader might take the first.
   if (rng.chance(0.05) && out.startsWith('{"')) return `{"type":"status.request",${out.slice(1)}`;
   return out;
