@@ -18,7 +18,7 @@
  *   is de-duplicated by id and by fix time. With MQTT 3.1.1 (the embedded aedes of `npm start`) there
  *   are no shared subscriptions: plain subscriptions, one instance.
  */
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from "mqtt";
 import { cmdTopic, topicRoot } from "../../src/contracts/ids.ts";
 import { commandEnvelope } from "../../src/services/dispatch-command-envelope.ts";
 import type { AckToSend } from "../../src/services/dispatch-inbound.ts";
@@ -72,19 +72,19 @@ export class DispatchMqtt {
     };
     const durableCount = options.durableConnections ?? (this.shared ? 4 : 1);
     this.live = this.connect(base, `sosm-dispatch-${instance}`);
-    this.live.on("connect", (ack) => {
-      // A resumed session keeps its subscriptions; a new one (first start, expired) needs them.
-      if (!ack.sessionPresent) {
-        this.subscribe(this.live, ["position"], 0);
-        if (durableCount === 0) this.subscribe(this.live, durableSuffixes, 1);
-      }
+    // Subscribe at EVERY connect, even when the broker says the session is present: mosquitto 2.0
+    // restores a persistent session after a restart (sessionPresent: true) but not its shared
+    // subscriptions, so dispatch would stay deaf while the broker PUBACKs the cars' events and drops
+    // them (found by test/reliability/chaos). Subscribing again to the same filter only replaces it
+    // (MQTT 5 §3.8.4): nothing queued is lost, nothing is delivered twice.
+    this.live.on("connect", () => {
+      this.subscribe(this.live, ["position"], 0);
+      if (durableCount === 0) this.subscribe(this.live, durableSuffixes, 1);
       this.catchUpRetained();
     });
     for (let n = 1; n <= durableCount; n++) {
       const client = this.connect(base, `sosm-dispatch-${instance}-${n}`);
-      client.on("connect", (ack) => {
-        if (!ack.sessionPresent) this.subscribe(client, durableSuffixes, 1);
-      });
+      client.on("connect", () => this.subscribe(client, durableSuffixes, 1));
       this.durable.push(client);
     }
   }
@@ -178,7 +178,8 @@ export class DispatchMqtt {
 
   private subscribe(client: MqttClient, suffixes: readonly string[], qos: 0 | 1): void {
     const filters = Object.fromEntries(suffixes.map((s) => [this.filter(s), { qos }]));
-    client.subscribe(filters, (err) => {
+    // `resubscribe`: without it mqtt.js skips filters it believes are still subscribed, and sends nothing.
+    client.subscribe({ ...filters, resubscribe: true } as ISubscriptionMap, (err) => {
       if (err)
         this.options.logger.error({ err, filters: Object.keys(filters) }, "dispatch could not subscribe");
     });

@@ -10,6 +10,7 @@ import { inboxMigrations } from "../store/inbox-migrations.ts";
 import type { Migration } from "../store/migrations.ts";
 import { missionMigrations } from "../store/mission-migrations.ts";
 import { outboxMigrations } from "../store/outbox-migrations.ts";
+import { resendMigrations } from "../store/resend-migrations.ts";
 import { shiftMigrations } from "../store/shift-migrations.ts";
 import { trackMigrations } from "../store/track-migrations.ts";
 
@@ -21,4 +22,5 @@ export const coreMigrations: readonly Migration[] = [
   ...missionMigrations, // 5
   ...alarmMigrations, // 6
   ...shiftMigrations, // 7
+  ...resendMigrations, // 8
 ];

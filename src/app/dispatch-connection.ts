@@ -63,6 +63,8 @@ export class DispatchConnection {
       link: this.link,
       logger: logger.child({ part: "outbox" }),
       clock,
+      // Until dispatch's own ack: a PUBACK only means the broker has it (test/reliability/chaos).
+      resend: { deliveries: this.outbox, store: this.outbox },
     });
     this.reporter = new TelemetryReporter({
       vehicle: config.vehicle,
@@ -73,6 +75,8 @@ export class DispatchConnection {
       logger: logger.child({ part: "telemetry" }),
       // Dead-connection detection takes up to 1.5 × keepalive: count live fixes as seen after twice that.
       coverageGraceMs: 2 * config.mqtt.keepaliveSeconds * 1000 + 10_000,
+      // Time for dispatch to subscribe again after a broker restart, before the track goes out.
+      backfillDelayMs: 5000,
       ...(ctx.profile ? { profile: ctx.profile } : {}),
     });
     this.inbox = new CommandInbox({

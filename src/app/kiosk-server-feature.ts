@@ -70,6 +70,7 @@ export interface KioskAddress {
 }
 
 const maxRetryMs = 30_000;
+const handoffRetryMs = 5000;
 /** 2 km/h: slower is a car parked with a drifting receiver, not a car driving. */
 const movingMps = 2 / 3.6;
 const freshFixSeconds = 10;
@@ -296,7 +297,21 @@ export class KioskServerFeature {
       writeFileSync(temporary, `${JSON.stringify(body)}\n`, { mode: 0o600 });
       renameSync(temporary, path);
     } catch (error) {
-      this.logger.error({ err: error, path }, "could not write kiosk.json: the screen cannot find the core");
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // Nothing more to clean: the retry writes it again.
+      }
+      // A full data disk (found by test/reliability/chaos): without a retry the screen would not find
+      // this core until its next restart, long after space came back.
+      this.logger.error(
+        { err: error, path },
+        `could not write kiosk.json: the screen cannot find the core; retrying in ${handoffRetryMs / 1000} s`,
+      );
+      const retry = setTimeout(() => {
+        if (!this.stopped && this.address === address) this.writeHandoff(address);
+      }, handoffRetryMs);
+      retry.unref();
     }
   }
 

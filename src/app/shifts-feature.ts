@@ -53,6 +53,8 @@ export interface ShiftsFeatureContext {
   onEnqueued?: () => void;
 }
 
+const seedRetryMs = 30_000;
+
 export class ShiftsFeature {
   readonly service: ShiftService;
   readonly doctors: DoctorDirectory;
@@ -95,7 +97,7 @@ export class ShiftsFeature {
       },
       onShiftChange: () => this.changed(),
     });
-    this.doctors.seedFromProfile(ctx.profile.roster);
+    this.seedRoster(logger);
     missions.setReadinessProvider(this.service.readinessProvider());
     ctx.presence?.setPresenceDoctor(() => this.service.currentDoctor());
     this.unregister.push(
@@ -123,6 +125,23 @@ export class ShiftsFeature {
 
   stop(): void {
     for (const unregister of this.unregister.splice(0)) unregister();
+  }
+
+  /**
+   * The profile's roster is written at every start. On a full disk that write fails, and it used to
+   * throw out of the core's constructor: the core could not start until space came back, so no
+   * position and no alarm left the car (found by test/reliability/chaos). The stored roster stays in
+   * force meanwhile, and the write is tried again every 30 s until it succeeds.
+   */
+  private seedRoster(logger: Logger): void {
+    try {
+      this.doctors.seedFromProfile(this.ctx.profile.roster);
+    } catch (error) {
+      logger.error({ err: error }, "could not apply the profile's roster (disk full?); retrying in 30 s");
+      const retry = setTimeout(() => this.seedRoster(logger), seedRetryMs);
+      retry.unref();
+      this.unregister.push(() => clearTimeout(retry));
+    }
   }
 
   private changed(): void {

@@ -35,6 +35,7 @@ import {
   RequestAborted,
   readBody,
 } from "./api-requests.ts";
+import { commandFailure } from "./command-failure.ts";
 import { processHealth } from "./process-health.ts";
 import { bearerToken, checkRequest, checkToken, type GuardVerdict, protocolToken } from "./request-guard.ts";
 import { StatePusher } from "./state-pusher.ts";
@@ -245,16 +246,7 @@ export class KioskServer {
       return await this.options.api.execute(command);
     } catch (error) {
       this.options.logger.error({ err: error, command: command.type }, "kiosk command failed");
-      return {
-        ok: false,
-        error: {
-          code: "internal",
-          text: {
-            fr: "Erreur interne : l'action n'a pas été enregistrée. Réessayez.",
-            en: "Internal error: the action was not recorded. Try again.",
-          },
-        },
-      };
+      return commandFailure(error);
     } finally {
       this.pusher.request();
     }

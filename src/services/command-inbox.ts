@@ -157,9 +157,11 @@ export class CommandInbox {
 
   /** Listens to the link's commands (attach before `link.start()`: PITFALLS.md, mqtt.js). */
   attach(link: DispatchLink): () => void {
-    return link.onCommand((topic, payload) => {
-      this.handle(topic, payload);
-    });
+    // A store failure must not cost the command: the link withholds its PUBACK (found by
+    // test/reliability/chaos: a mission assigned during a full disk never reached the doctor).
+    return link.onCommand((topic, payload) =>
+      this.handle(topic, payload) === "failed" ? "retry" : "handled",
+    );
   }
 
   stats(): Readonly<Record<InboxOutcome, number>> {
@@ -176,8 +178,8 @@ export class CommandInbox {
     try {
       outcome = this.process(topic, payload);
     } catch (error) {
-      // A store failure (disk full, locked): log and drop. The broker redelivers an unacknowledged
-      // QoS 1 command after a reconnect, and nothing was remembered, so it will be tried again.
+      // A store failure (disk full, locked): log and drop. The link withholds the PUBACK and
+      // reconnects, the broker redelivers the command, and nothing was remembered: it is tried again.
       this.options.logger.error({ err: error, topic }, "command inbox failed to process a command");
       outcome = "failed";
     }

@@ -20,6 +20,12 @@ export type DispatchLinkStatus =
   | { state: "offline"; since: number; retryInMs: number; lastError?: string }
   | { state: "stopped"; since: number };
 
+/**
+ * What a command listener says about a command: "retry" when it could not be stored (a full disk):
+ * the link then withholds the acknowledgement, so that the broker delivers the command again.
+ */
+export type CommandHandling = "handled" | "retry";
+
 export interface DispatchLink {
   /** Attach every listener before start(): a persistent session delivers queued commands at once. */
   start(): void;
@@ -32,6 +38,9 @@ export interface DispatchLink {
    * Rejects at once when offline, and when the connection drops before the PUBACK.
    */
   publish(suffix: CarTopicSuffix, payload: string, options: PublishOptions): Promise<void>;
-  /** Raw payloads from the car's `cmd` topic and the fleet's `_all/cmd`; checking them is the inbox's job. */
-  onCommand(listener: (topic: string, payload: Buffer) => void): () => void;
+  /**
+   * Raw payloads from the car's `cmd` topic and the fleet's `_all/cmd`; checking them is the inbox's
+   * job. A listener that returns "retry" gets the command again later (QoS 1 redelivery).
+   */
+  onCommand(listener: (topic: string, payload: Buffer) => CommandHandling | unknown): () => void;
 }

@@ -15,9 +15,11 @@
  *   Messages behind the failed one may then have reached dispatch first: `seq` lets it reorder.
  * - `kick()` after an enqueue sends at once. It defers to a microtask, so a kick from inside a
  *   transaction only reads once that transaction has committed. A poll catches enqueues nobody kicked.
+ * - With `resend`, what dispatch has not acknowledged goes out again (outbox-resend.ts).
  */
 import type { DispatchLink, DispatchLinkStatus } from "./dispatch-link.ts";
 import type { Outbox, OutboxMessage } from "./outbox.ts";
+import { type ResendOptions, UnackedResender } from "./outbox-resend.ts";
 import type { Clock, Logger } from "./ports.ts";
 
 export interface OutboxPublisherOptions {
@@ -31,8 +33,10 @@ export interface OutboxPublisherOptions {
   initialBackoffMs?: number;
   /** ...up to this (default 60 s). */
   maxBackoffMs?: number;
-  /** Safety poll for messages enqueued without a kick (default 5 s). */
+  /** Safety poll for messages enqueued without a kick (default 5 s); it also runs the resends. */
   pollIntervalMs?: number;
+  /** Publish again what dispatch has not acknowledged (see above); off without it. */
+  resend?: ResendOptions;
 }
 
 export interface OutboxPublisherStats {
@@ -70,6 +74,7 @@ export class OutboxPublisher {
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: (() => void) | undefined;
   private counts = { published: 0, resent: 0, failures: 0, consecutiveErrors: 0 };
+  private readonly resender: UnackedResender | null;
 
   constructor(private readonly options: OutboxPublisherOptions) {
     this.maxInFlight = options.maxInFlight ?? 16;
@@ -78,13 +83,24 @@ export class OutboxPublisher {
     this.initialBackoffMs = options.initialBackoffMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 5000;
+    this.resender = options.resend
+      ? new UnackedResender(options.resend, {
+          link: options.link,
+          logger: options.logger,
+          clock: options.clock,
+          onResent: () => this.counts.resent++,
+        })
+      : null;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.options.link.onStatus((status) => this.onStatus(status));
-    this.pollTimer = setInterval(() => this.pump(), this.pollIntervalMs);
+    this.pollTimer = setInterval(() => {
+      this.pump();
+      if (this.running) this.resender?.resendDue();
+    }, this.pollIntervalMs);
     this.pump();
   }
 
@@ -95,6 +111,7 @@ export class OutboxPublisher {
     this.unsubscribe = undefined;
     clearInterval(this.pollTimer);
     this.resetRound();
+    this.resender?.clear();
   }
 
   /** Call after an enqueue has committed (or inside its transaction: the read waits for a microtask). */
@@ -186,6 +203,7 @@ export class OutboxPublisher {
     try {
       this.options.outbox.markPublished(message.id, this.options.clock.now());
       this.counts.published++;
+      this.resender?.keep(message);
     } catch (error) {
       // It stays in the outbox and goes out again later: a duplicate that dispatch de-duplicates.
       this.options.logger.error({ err: error, id: message.id }, "could not mark a message published");

@@ -12,6 +12,12 @@
  *   each marked sent on PUBACK. The `sent` flag is stored, so the backfill resumes across restarts.
  *   Track batches bypass the outbox: the track table is their durable store; dispatch de-duplicates
  *   points by vehicle and fixTime, so a crash between PUBACK and marking only repeats a batch.
+ * - "Before the connection" and "covered" are told apart by GNSS time (the first fix received on
+ *   this connection splits the track) and the grace is measured on the monotonic clock, never with
+ *   the system clock: a jump of that clock used to leave the fixes received during it neither
+ *   backfilled nor covered, then count them covered an hour later without sending them
+ *   (test/reliability/chaos). The backfill may wait a few seconds after the connection
+ *   (`backfillDelayMs`), for dispatch to subscribe again after a broker restart.
  */
 import { carEnvelope } from "../contracts/car-envelope.ts";
 import { maxPayloadBytes } from "../contracts/fields.ts";
@@ -48,6 +54,12 @@ export interface TelemetryReporterContext {
   coverageGraceMs?: number;
   /** How often coverage and leftover backfill are checked while online (default 10 s). */
   tickMs?: number;
+  /**
+   * Wait this long after a connection before the backfill (default 0). A broker that restarted
+   * without dispatch's shared subscriptions (mosquitto 2.0) drops what it gets before dispatch has
+   * subscribed again; track batches are not re-sent once PUBACKed (test/reliability/chaos).
+   */
+  backfillDelayMs?: number;
 }
 
 export interface TelemetryStats {
@@ -59,11 +71,23 @@ export interface TelemetryStats {
 
 const maxTrackPoints = 500;
 
+/** A fix received on the current connection: when (monotonic ms) and its GNSS time (epoch ms). */
+interface LiveFix {
+  at: number;
+  fixTimeMs: number;
+}
+
 export class TelemetryReporter {
   private state: ReportingState = initialReportingState;
+  /** Monotonic ms of the current connection's start; null while not connected. */
   private connectedSince: number | null = null;
+  /** GNSS time of the first fix received on this connection: older unsent fixes are backfilled. */
+  private firstLiveFixTime: number | null = null;
+  /** Fixes received on this connection and not yet past the grace period, oldest first. */
+  private liveFixes: LiveFix[] = [];
   private backfilling: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private backfillTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribers: Array<() => void> = [];
   private readonly stats_: TelemetryStats = {
     live: 0,
@@ -95,7 +119,10 @@ export class TelemetryReporter {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.backfillTimer) clearTimeout(this.backfillTimer);
+    this.backfillTimer = null;
     this.connectedSince = null;
+    this.liveFixes = [];
     await this.backfilling;
   }
 
@@ -116,6 +143,11 @@ export class TelemetryReporter {
 
   private onFix(fix: Fix): void {
     if (!this.ctx.link.isConnected()) return; // stored in the track: the backfill sends it
+    if (this.connectedSince !== null) {
+      const fixTimeMs = Date.parse(fix.fixTime);
+      this.firstLiveFixTime ??= fixTimeMs;
+      this.liveFixes.push({ at: this.ctx.clock.monotonic(), fixTimeMs });
+    }
     const decision = decideReport(
       this.state,
       { fix, profile: this.ctx.profile?.() ?? "patrol" },
@@ -132,10 +164,12 @@ export class TelemetryReporter {
   private onLinkStatus(status: DispatchLinkStatus): void {
     if (status.state !== "connected") {
       this.connectedSince = null;
+      this.firstLiveFixTime = null;
+      this.liveFixes = [];
       return;
     }
     if (this.connectedSince !== null) return;
-    this.connectedSince = this.ctx.clock.now();
+    this.connectedSince = this.ctx.clock.monotonic();
     // After an outage the policy starts afresh: the first fix is reported whatever happened before.
     this.state = initialReportingState;
     void this.republishPosition()
@@ -147,10 +181,16 @@ export class TelemetryReporter {
 
   private tick(): void {
     if (this.connectedSince === null || !this.ctx.link.isConnected()) return;
-    const coveredUntil = this.ctx.clock.now() - (this.ctx.coverageGraceMs ?? 70_000);
+    const due = this.ctx.clock.monotonic() - (this.ctx.coverageGraceMs ?? 70_000);
+    let coveredUntil: number | null = null;
+    while (this.liveFixes.length > 0 && (this.liveFixes[0] as LiveFix).at < due) {
+      const fixTimeMs = (this.liveFixes.shift() as LiveFix).fixTimeMs;
+      coveredUntil = Math.max(coveredUntil ?? fixTimeMs, fixTimeMs);
+    }
     try {
-      if (coveredUntil > this.connectedSince)
-        this.ctx.track.markReceivedBetweenSent(this.connectedSince, coveredUntil);
+      // From the connection's first fix each time: a fix stored late (a full disk) is covered too.
+      if (coveredUntil !== null && this.firstLiveFixTime !== null)
+        this.ctx.track.markFixTimesSent(this.firstLiveFixTime, coveredUntil);
     } catch (error) {
       this.ctx.logger.error({ err: error }, "could not mark live-covered fixes");
     }
@@ -159,6 +199,14 @@ export class TelemetryReporter {
 
   private startBackfill(): void {
     if (this.backfilling || this.connectedSince === null) return;
+    const wait = this.connectedSince + (this.ctx.backfillDelayMs ?? 0) - this.ctx.clock.monotonic();
+    if (wait > 0) {
+      this.backfillTimer ??= setTimeout(() => {
+        this.backfillTimer = null;
+        this.startBackfill();
+      }, wait);
+      return;
+    }
     this.backfilling = this.backfill()
       .catch((error: unknown) =>
         this.ctx.logger.warn({ err: error }, "backfill interrupted; it resumes on the next connection"),
@@ -170,9 +218,12 @@ export class TelemetryReporter {
 
   private async backfill(): Promise<void> {
     for (;;) {
-      const since = this.connectedSince;
-      if (since === null || !this.ctx.link.isConnected()) return;
-      const unsent = this.ctx.track.unsent(maxTrackPoints, since);
+      if (this.connectedSince === null || !this.ctx.link.isConnected()) return;
+      // Before the first live fix, every unsent fix was received before this connection.
+      const unsent =
+        this.firstLiveFixTime === null
+          ? this.ctx.track.unsent(maxTrackPoints)
+          : this.ctx.track.unsent(maxTrackPoints, this.firstLiveFixTime);
       const [batch] = planTrackBatches(unsent, (p: StoredPosition) => p.fix, {
         maxPoints: maxTrackPoints,
         maxBytes: maxPayloadBytes,

@@ -37,15 +37,16 @@ export interface TrackStore {
    */
   range(fromId: number, limit: number): StoredPosition[];
   /**
-   * Up to `limit` unsent positions, oldest (lowest id) first; with `receivedBefore`, only those
-   * received before that wall-clock time (the backfill sends what was stored while offline).
+   * Up to `limit` unsent positions, oldest (lowest id) first; with `fixTimeBefore`, only those whose
+   * GNSS time is before it (the backfill sends what was stored before the link came up). GNSS time,
+   * not the receive time: the system clock may jump while the car runs (test/reliability/chaos).
    */
-  unsent(limit: number, receivedBefore?: number): StoredPosition[];
+  unsent(limit: number, fixTimeBefore?: number): StoredPosition[];
   /**
-   * Marks as sent the positions received in [fromMs, toMs): the live stream covered them while
-   * the link stayed up (see TelemetryReporter). Returns how many changed.
+   * Marks as sent the positions whose GNSS time is in [fromMs, toMs]: the live stream covered them
+   * while the link stayed up (see TelemetryReporter). Returns how many changed.
    */
-  markReceivedBetweenSent(fromMs: number, toMs: number): number;
+  markFixTimesSent(fromMs: number, toMs: number): number;
   /** Marks positions as received by dispatch; returns how many changed (ids already sent or pruned count 0). */
   markSent(ids: ReadonlyArray<number>): number;
   /**

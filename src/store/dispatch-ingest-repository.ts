@@ -25,7 +25,9 @@ export class DispatchIngestRepository {
   private readonly writeLivePosition: Statement;
   private readonly writePresence: Statement;
   private readonly writeStatus: Statement;
+  private readonly writeStatusBySeq: Statement;
   private readonly writeEquipment: Statement;
+  private readonly writeEquipmentBySeq: Statement;
   private readonly readAlarm: Statement;
   private readonly raiseAlarm: Statement;
   private readonly cancelAlarm: Statement;
@@ -61,6 +63,19 @@ export class DispatchIngestRepository {
     this.writeEquipment = db.prepare(
       `UPDATE cars SET equipment_json = ?, equipment_ts = ?, equipment_at = ?
        WHERE vehicle = ? AND (equipment_ts IS NULL OR equipment_ts <= ?)`,
+    );
+    // With a seq (every outbox message has one), the car's own commit order says which is newer, not
+    // its clock: a status stamped during a jump of the car's clock used to hide every later one until
+    // real time caught up (found by test/reliability/chaos). The message is in `received` already.
+    // A car whose store was wiped restarts at seq 1: like the seq gaps (dispatch-seq-gaps.ts), dispatch
+    // then holds its last status until the new numbering passes the old one.
+    this.writeStatusBySeq = db.prepare(
+      `UPDATE cars SET status_json = ?, status_ts = ? WHERE vehicle = ?
+       AND NOT EXISTS (SELECT 1 FROM received WHERE vehicle = ? AND type = 'status' AND seq > ?)`,
+    );
+    this.writeEquipmentBySeq = db.prepare(
+      `UPDATE cars SET equipment_json = ?, equipment_ts = ?, equipment_at = ? WHERE vehicle = ?
+       AND NOT EXISTS (SELECT 1 FROM received WHERE vehicle = ? AND type = 'equipment' AND seq > ?)`,
     );
     this.readAlarm = db.prepare("SELECT state FROM alarms WHERE vehicle = ? AND alarm_id = ?");
     this.raiseAlarm = db.prepare(
@@ -202,7 +217,7 @@ export class DispatchIngestRepository {
     const { vehicle, message, receivedAt } = item;
     const at = new Date(receivedAt).toISOString();
     switch (message.type) {
-      case "track":
+      case "track": {
         for (const p of message.body.points)
           this.insertPosition.run(
             vehicle,
@@ -213,7 +228,12 @@ export class DispatchIngestRepository {
             p.heading ?? null,
             receivedAt,
           );
+        // The board shows the newest fix dispatch holds, however it came: a backfilled point can be
+        // newer than the last live one (the live stream follows the reporting policy, not every fix).
+        const newest = message.body.points.at(-1);
+        if (newest) this.writeLivePosition.run(JSON.stringify(newest), receivedAt, vehicle, newest.fixTime);
         return;
+      }
       case "presence":
         this.writePresence.run(
           message.body.state,
@@ -225,13 +245,26 @@ export class DispatchIngestRepository {
         );
         return;
       case "status": {
-        this.writeStatus.run(JSON.stringify(message.body), message.ts, vehicle, message.ts);
+        if (message.seq === undefined)
+          this.writeStatus.run(JSON.stringify(message.body), message.ts, vehicle, message.ts);
+        else
+          this.writeStatusBySeq.run(JSON.stringify(message.body), message.ts, vehicle, vehicle, message.seq);
         const missionId = message.body.missionId;
         if (missionId !== undefined) this.moveMission(missionId, vehicle, message.body.key, at, result);
         return;
       }
       case "equipment":
-        this.writeEquipment.run(JSON.stringify(message.body), message.ts, receivedAt, vehicle, message.ts);
+        if (message.seq === undefined)
+          this.writeEquipment.run(JSON.stringify(message.body), message.ts, receivedAt, vehicle, message.ts);
+        else
+          this.writeEquipmentBySeq.run(
+            JSON.stringify(message.body),
+            message.ts,
+            receivedAt,
+            vehicle,
+            vehicle,
+            message.seq,
+          );
         return;
       case "mission.ack":
         this.moveMission(message.body.missionId, vehicle, message.body.state, at, result);

@@ -105,6 +105,13 @@ export class SqliteOutbox implements Outbox, DeliveryLog, UnitOfWork {
   private readonly setReceived: Statement<[number, string]>;
   private readonly selectDelivery: Statement<[string], DeliveryRow>;
   private readonly pruneDeliveries: Statement<[number]>;
+  /** Copies kept for a resend until dispatch's ack (resend-migrations.ts); null without that table. */
+  private readonly unacked: {
+    copy: Statement<[number, string]>;
+    remove: Statement<[string]>;
+    select: Statement<[number], OutboxRow>;
+    prune: Statement<[number]>;
+  } | null;
   private readonly store: (message: OutboxMessage, body: unknown) => OutboxMessage;
   private readonly published: (key: string, at: number) => void;
   private readonly received: (key: string, at: number) => boolean;
@@ -142,6 +149,22 @@ export class SqliteOutbox implements Outbox, DeliveryLog, UnitOfWork {
     // Queued deliveries still have their message in the outbox: never prune those.
     this.pruneDeliveries = db.prepare("DELETE FROM deliveries WHERE queued_at < ? AND state != 'queued'");
 
+    // A database opened with the outbox's migrations only (unit tests) has no `unacked` table: the
+    // resend then keeps its copies in memory.
+    this.unacked =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'unacked'").get() === undefined
+        ? null
+        : {
+            copy: db.prepare(
+              `INSERT OR REPLACE INTO unacked (seq, id, type, suffix, qos, payload, created_at, published_at)
+               SELECT seq, id, type, suffix, qos, payload, created_at, ? FROM outbox WHERE id = ?`,
+            ),
+            remove: db.prepare("DELETE FROM unacked WHERE id = ?"),
+            select: db.prepare(
+              "SELECT seq, id, type, suffix, qos, 0 AS retain, payload, created_at FROM unacked ORDER BY seq LIMIT ?",
+            ),
+            prune: db.prepare("DELETE FROM unacked WHERE created_at < ?"),
+          };
     this.store = db.transaction((message: OutboxMessage, body: unknown) => {
       const seq = this.nextSeq.get();
       if (seq === undefined)
@@ -179,6 +202,7 @@ export class SqliteOutbox implements Outbox, DeliveryLog, UnitOfWork {
       return stored;
     });
     this.published = db.transaction((key: string, at: number) => {
+      this.unacked?.copy.run(at, key);
       this.deleteOutbox.run(key);
       this.setSent.run(at, key);
     });
@@ -186,6 +210,7 @@ export class SqliteOutbox implements Outbox, DeliveryLog, UnitOfWork {
       if (this.selectDelivery.get(key) === undefined) return false;
       // Dispatch has it durably: resending it would only be de-duplicated, so drop it from the outbox.
       this.deleteOutbox.run(key);
+      this.unacked?.remove.run(key);
       this.setReceived.run(at, key);
       return true;
     });
@@ -250,7 +275,18 @@ export class SqliteOutbox implements Outbox, DeliveryLog, UnitOfWork {
 
   /** Deletes sent and received delivery states queued before `epochMs`; returns how many. */
   pruneDeliveriesOlderThan(epochMsCutoff: number): number {
+    this.unacked?.prune.run(epochMsCutoff);
     return this.pruneDeliveries.run(epochMsCutoff).changes;
+  }
+
+  /**
+   * Messages the broker PUBACKed that dispatch has not acknowledged, oldest first, not retained (a
+   * resend must never replace the broker's retained copy with an older one). Empty without the table.
+   */
+  unacknowledged(limit: number): OutboxMessage[] {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    return this.unacked === null ? [] : this.unacked.select.all(limit).map(toMessage);
   }
 
   /** Retention with the injected clock: states older than `retentionMs` (default 7 days). */

@@ -106,10 +106,10 @@ export class TrackRepository implements TrackStore {
     this.selectLatest = db.prepare(`SELECT ${columns} FROM positions ORDER BY id DESC LIMIT 1`);
     this.selectUnsent = db.prepare(`SELECT ${columns} FROM positions WHERE sent = 0 ORDER BY id LIMIT ?`);
     this.selectUnsentBefore = db.prepare(
-      `SELECT ${columns} FROM positions WHERE sent = 0 AND received_at < ? ORDER BY id LIMIT ?`,
+      `SELECT ${columns} FROM positions WHERE sent = 0 AND fix_time_ms < ? ORDER BY id LIMIT ?`,
     );
     this.coverLive = db.prepare(
-      "UPDATE positions SET sent = 1 WHERE sent = 0 AND received_at >= ? AND received_at < ?",
+      "UPDATE positions SET sent = 1 WHERE sent = 0 AND fix_time_ms >= ? AND fix_time_ms <= ?",
     );
     this.selectRange = db.prepare(`SELECT ${columns} FROM positions WHERE id >= ? ORDER BY id LIMIT ?`);
     this.countAll = db.prepare<[], number>("SELECT COUNT(*) FROM positions").pluck();
@@ -153,16 +153,16 @@ export class TrackRepository implements TrackStore {
     return this.selectRange.all(fromId, limit).map(toStored);
   }
 
-  unsent(limit: number, receivedBefore?: number): StoredPosition[] {
+  unsent(limit: number, fixTimeBefore?: number): StoredPosition[] {
     checkLimit(limit);
     const rows =
-      receivedBefore === undefined
+      fixTimeBefore === undefined
         ? this.selectUnsent.all(limit)
-        : this.selectUnsentBefore.all(receivedBefore, limit);
+        : this.selectUnsentBefore.all(fixTimeBefore, limit);
     return rows.map(toStored);
   }
 
-  markReceivedBetweenSent(fromMs: number, toMs: number): number {
+  markFixTimesSent(fromMs: number, toMs: number): number {
     return this.coverLive.run(fromMs, toMs).changes;
   }
 

@@ -2,7 +2,13 @@
  * The part of mqtt.js's MqttClient that the dispatch link uses: stating it lets unit tests inject a
  * small EventEmitter fake instead of a broker, as mqtt.js's own tests swap transports (DESIGN.md §5).
  */
-import mqtt, { type IClientOptions, type IConnackPacket, type ISubscriptionGrant, type Packet } from "mqtt";
+import mqtt, {
+  type IClientOptions,
+  type IConnackPacket,
+  type IPublishPacket,
+  type ISubscriptionGrant,
+  type Packet,
+} from "mqtt";
 
 export interface MqttClientLike {
   connected: boolean;
@@ -27,6 +33,11 @@ export interface MqttClientLike {
     topics: Record<string, { qos: 0 | 1 }>,
     callback: (err: Error | null, granted?: ISubscriptionGrant[], packet?: Packet) => void,
   ): unknown;
+  /**
+   * mqtt.js calls it after each `message` event and sends a QoS 1 PUBACK only when it calls back
+   * without an error; replaced by the link to withhold the PUBACK of a command it could not store.
+   */
+  handleMessage?: (packet: IPublishPacket, callback: (error?: Error) => void) => void;
   /** Drops a stored outgoing packet (its callback gets an error), so that it is never resent. */
   removeOutgoingMessage(messageId: number): unknown;
   end(force: boolean, callback: () => void): unknown;

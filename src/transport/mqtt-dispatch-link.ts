@@ -12,12 +12,21 @@
  * - `publish` never lets mqtt.js queue (it keeps its queue in memory, which a power cut empties):
  *   it rejects at once while offline, and rejects on close what awaits a PUBACK, removing mqtt.js's
  *   copy so that the outbox alone decides what is sent again.
+ * - A command a listener could not store (it answers "retry": a full disk) gets no PUBACK, and the
+ *   connection is dropped 2 s later so that the broker delivers it again (MQTT delivers an unacked
+ *   QoS 1 message again only on a new connection). Before, the PUBACK went out whatever happened,
+ *   and a mission assigned during a full disk never reached the doctor (test/reliability/chaos).
  * Every handler catches and logs: nothing here throws out of an event.
  */
 import type { IConnackPacket, ISubscriptionGrant, Packet } from "mqtt";
 import { maxPayloadBytes } from "../contracts/fields.ts";
 import { type CarTopicSuffix, cmdTopic, fleetCmdTopic, mqttClientId, topicFor } from "../contracts/ids.ts";
-import type { DispatchLink, DispatchLinkStatus, PublishOptions } from "../services/dispatch-link.ts";
+import type {
+  CommandHandling,
+  DispatchLink,
+  DispatchLinkStatus,
+  PublishOptions,
+} from "../services/dispatch-link.ts";
 import type { Clock, Logger } from "../services/ports.ts";
 import { type MqttClientLike, type MqttConnect, mqttJsConnect, subackCodes } from "./mqtt-client-like.ts";
 import { type BackoffOptions, buildClientOptions, defaultBackoff, type TlsFiles } from "./mqtt-options.ts";
@@ -46,7 +55,10 @@ export interface MqttDispatchLinkContext {
 }
 
 type StatusListener = (status: DispatchLinkStatus) => void;
-type CommandListener = (topic: string, payload: Buffer) => void;
+type CommandListener = (topic: string, payload: Buffer) => CommandHandling | unknown;
+
+/** How long a connection stays up after a command was withheld, before it is dropped for a redelivery. */
+const redeliveryDelayMs = 2000;
 
 export class MqttDispatchLink implements DispatchLink {
   readonly clientId: string;
@@ -68,6 +80,9 @@ export class MqttDispatchLink implements DispatchLink {
   private started = false;
   private stopped = false;
   private presenceDoctor: () => PresenceDoctor | null = () => null;
+  /** Set by the listeners of the message being handled: withhold its PUBACK. */
+  private withholdAck = false;
+  private redeliveryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(context: MqttDispatchLinkContext) {
     this.ctx = context;
@@ -90,6 +105,7 @@ export class MqttDispatchLink implements DispatchLink {
     if (this.stopped) return;
     this.stopped = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.redeliveryTimer !== null) clearTimeout(this.redeliveryTimer);
     const client = this.client;
     const timeoutMs = this.ctx.stopTimeoutMs ?? 3000;
     if (client?.connected) {
@@ -219,6 +235,13 @@ export class MqttDispatchLink implements DispatchLink {
     client.on("message", (topic: string, payload: Buffer) =>
       this.guard("message", () => this.onMessage(topic, payload)),
     );
+    // mqtt.js calls this right after the `message` event of the same packet, one packet at a time.
+    client.handleMessage = (_packet, callback) => {
+      if (!this.withholdAck) return callback();
+      this.withholdAck = false;
+      callback(new Error("command not stored: PUBACK withheld for a redelivery"));
+      this.dropForRedelivery(client);
+    };
     client.on("connect", (connack: IConnackPacket) =>
       this.guard("connect", () => this.onConnack(client, connack)),
     );
@@ -293,7 +316,22 @@ export class MqttDispatchLink implements DispatchLink {
       return;
     }
     for (const listener of this.commandListeners)
-      this.guard("command listener", () => listener(topic, payload));
+      this.guard("command listener", () => {
+        if (listener(topic, payload) === "retry") this.withholdAck = true;
+      });
+  }
+
+  private dropForRedelivery(client: MqttClientLike): void {
+    if (this.redeliveryTimer !== null) return;
+    this.logger.warn(
+      { inMs: redeliveryDelayMs },
+      "a command could not be stored: reconnecting for its redelivery",
+    );
+    this.redeliveryTimer = setTimeout(() => {
+      this.redeliveryTimer = null;
+      if (client !== this.client || this.stopped) return;
+      (client.stream as { destroy?: () => void } | undefined)?.destroy?.();
+    }, redeliveryDelayMs);
   }
 
   /** Shows `offline` with the delay before the next attempt, and grows the one after (×factor, capped). */
