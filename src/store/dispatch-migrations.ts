@@ -178,4 +178,14 @@ export const dispatchMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: "received by car, type and seq",
+    up(db) {
+      // A car's status and equipment are ordered by seq (dispatch-ingest-repository.ts): each one
+      // asks whether a newer one of its type was received. Without this index that question scans
+      // every message the car ever sent, on the ingest's hot path.
+      db.exec("CREATE INDEX received_vehicle_type_seq ON received (vehicle, type, seq)");
+    },
+  },
 ];
