@@ -22,27 +22,75 @@ const gpsdDir = resolve(fixtures, "gpsd");
 const rounded = (x: number) => Number(x.toFixed(9)).toFixed(6);
 const key = (lat: number, lon: number) => `${rounded(lat)},${rounded(lon)}`;
 
+/**
+ * The issue's own rules a shortfall follows. A log listed under one of them cannot meet the bar
+ * without breaking that rule: gpsd reports a position there that the rule forbids us to report.
+ */
+const rules = {
+  simulated: "a simulated or manual fix (GGA quality 7/8, mode S) is not a real fix",
+  noFix: "no fix means no position (GGA quality 0 with RMC V)",
+  proprietary: "unknown and proprietary sentences are counted and ignored",
+  oneFixPerCycle: "one fix per receiver cycle (gpsd reports two positions for one second)",
+  olderDropped: "a fix older than the last one is dropped",
+} as const;
+/** Not a rule of the issue: gpsd's per-receiver cycle learning, which we do not copy. */
+const gpsdHeuristic = "gpsd's cycle learning";
+
 /** Why a log does not meet the 95% / 95% bar. Every entry is a deliberate difference from gpsd. */
-const shortfalls: Record<string, string> = {
-  "GPSmap-76S": "simulator mode (GGA quality 8, RMC mode S): rejected on purpose, gpsd accepts it",
-  "garmin-geko201": "demo mode (GGA quality 8, FAA mode S): rejected on purpose, gpsd accepts it",
-  bundg_zeus_9:
-    "chartplotter multiplexer repeating GGA and GLL with different positions for the same second: one fix per cycle",
-  bt451:
-    "two captures concatenated, the second an hour earlier: fixes older than the last accepted one are dropped until 5 consistent cycles confirm the new time base",
-  "ericsson-gru04-02-70sec":
-    "gpsd also decodes Ericsson's proprietary $PERC,GPavp position; we ignore proprietary sentences",
-  ac12: "first cycle: gpsd reports GGA (5 decimals) and RMC (4 decimals) separately before it learns the cycle; we emit one fix per cycle",
-  "tcp-test":
-    "one-cycle log: gpsd reports its GGA and RMC positions (5 vs 4 decimals) separately; we emit one fix",
-  "udp-test":
-    "one-cycle log: gpsd reports its GGA and RMC positions (5 vs 4 decimals) separately; we emit one fix",
-  "tcp-torture":
-    "one-cycle log: gpsd reports its GGA and RMC positions (5 vs 4 decimals) separately; we emit one fix",
-  "mtk-3301": "gpsd reports a position from GGA quality 0 + RMC V (mode carried over); no fix for us",
-  "tr737A+": "gpsd reports a position from GGA quality 0 + RMC V (mode carried over); no fix for us",
-  "ublox-lea-5h":
-    "capture boundary mid-log (an RMC-only cycle gpsd skips) and a final RMC-only cycle gpsd reports but flush() drops as cut short: 18/19",
+const shortfalls: Record<string, { rule: string; reason: string }> = {
+  "GPSmap-76S": {
+    rule: rules.simulated,
+    reason: "simulator mode (GGA quality 8, RMC mode S): rejected on purpose, gpsd accepts it",
+  },
+  "garmin-geko201": {
+    rule: rules.simulated,
+    reason: "demo mode (GGA quality 8, FAA mode S): rejected on purpose, gpsd accepts it",
+  },
+  "mtk-3301": {
+    rule: rules.noFix,
+    reason: "gpsd reports a position from GGA quality 0 + RMC V (its mode carried over); no fix for us",
+  },
+  "tr737A+": {
+    rule: rules.noFix,
+    reason:
+      "gpsd reports a position from GGA quality 0 + RMC V; and the capture ends after a cycle's GGA, before its RMC (cut short, 7/9)",
+  },
+  "ericsson-gru04-02-70sec": {
+    rule: rules.proprietary,
+    reason: "gpsd also decodes Ericsson's proprietary $PERC,GPavp position; we ignore proprietary sentences",
+  },
+  ac12: {
+    rule: rules.oneFixPerCycle,
+    reason:
+      "first cycle: gpsd reports GGA (5 decimals) and RMC (4 decimals) separately before it learns the cycle",
+  },
+  "tcp-test": {
+    rule: rules.oneFixPerCycle,
+    reason: "one-cycle log: gpsd reports its GGA and RMC positions (5 vs 4 decimals) separately",
+  },
+  "udp-test": {
+    rule: rules.oneFixPerCycle,
+    reason: "one-cycle log: gpsd reports its GGA and RMC positions (5 vs 4 decimals) separately",
+  },
+  "tcp-torture": {
+    rule: rules.oneFixPerCycle,
+    reason: "one-cycle log: gpsd reports its GGA and RMC positions (5 vs 4 decimals) separately",
+  },
+  bundg_zeus_9: {
+    rule: rules.oneFixPerCycle,
+    reason:
+      "chartplotter multiplexer: its GGA lags its GLL/RMC, so each second carries two positions; gpsd reports both",
+  },
+  bt451: {
+    rule: rules.olderDropped,
+    reason:
+      "two captures concatenated, the second 52 min earlier: gpsd reports them, the gate drops them until 5 consistent cycles confirm the new time base",
+  },
+  "ublox-lea-5h": {
+    rule: gpsdHeuristic,
+    reason:
+      "a capture splice mid-log (an RMC-only cycle gpsd skips) and a final RMC-only cycle gpsd reports but flush() drops as cut short (ublox-lea-4s needs the opposite): 18/19",
+  },
 };
 
 interface Decoded {
@@ -156,12 +204,15 @@ describe("the gpsd corpus through the GNSS pipeline", () => {
     },
   );
 
-  it.each(Object.entries(shortfalls))("falls short on %s for a known reason: %s", (name) => {
-    const r = results.get(name) as Figures;
-    expect(withFixes).toContain(name);
-    // If this fails, the log now meets the bar: remove it from `shortfalls`.
-    expect(r.meets).toBe(false);
-  });
+  it.each(Object.entries(shortfalls).map(([name, { reason }]) => [name, reason]))(
+    "falls short on %s for a known reason: %s",
+    (name) => {
+      const r = results.get(name) as Figures;
+      expect(withFixes).toContain(name);
+      // If this fails, the log now meets the bar: remove it from `shortfalls`.
+      expect(r.meets).toBe(false);
+    },
+  );
 
   it("rejects the simulator-mode logs as simulated, never as positions", () => {
     for (const name of ["GPSmap-76S", "garmin-geko201"]) {
@@ -216,11 +267,20 @@ describe("the gpsd corpus through the GNSS pipeline", () => {
     expect(decoded.counts["sentence.ok"]).toBeGreaterThan(30);
   });
 
-  it("meets the bar on at least the measured share of the logs with fixes", () => {
+  it("meets the bar on every log the issue's rules allow, but one", () => {
     const meeting = withFixes.filter((name) => results.get(name)?.meets).length;
-    // Every log that falls short is explained in `shortfalls` (checked above); see the report for
-    // why the 95%-of-logs goal is not reached with one fix per receiver cycle.
-    expect(meeting + Object.keys(shortfalls).length).toBe(withFixes.length);
+    const entries = Object.values(shortfalls);
+    const forbidden = entries.filter(({ rule }) => rule !== gpsdHeuristic).length;
+    // Every log that falls short is explained in `shortfalls` (checked above).
+    expect(meeting + entries.length).toBe(withFixes.length);
+    // The 95%-of-logs goal: 84 of these 88 logs. 11 of them would need a position that one of the
+    // issue's own rules forbids, so at most 77 (87.5%) can meet it; we meet 76, the one left
+    // (ublox-lea-5h, 18 of 19) only by copying gpsd's cycle learning.
+    const reachable = withFixes.length - forbidden;
+    console.log(
+      `gpsd corpus: ${meeting}/${withFixes.length} logs meet 95%/95%; ${forbidden} cannot under the issue's rules (at most ${reachable}/${withFixes.length})`,
+    );
+    expect(meeting).toBeGreaterThanOrEqual(reachable - 1);
     expect(meeting / withFixes.length).toBeGreaterThanOrEqual(0.86);
   });
 });
