@@ -24,8 +24,6 @@
  *   partial first line: `tcp-test`): `splitCandidates` cuts it at every `$` and `!` so that each
  *   sentence is checked on its own.
  */
-import { nmeaChecksum } from "../../contracts/nmea-framing.ts";
-
 /** Longest sentence we accept, without the line end (see the decision above). */
 export const maxSentenceLength = 120;
 
@@ -112,8 +110,11 @@ export function checkFrame(candidate: string): FrameVerdict {
   if (first === 0x21) return { ok: false, reason: "ais" };
   if (first !== 0x24) return { ok: false, reason: "no_start" };
   if (end > maxSentenceLength) return { ok: false, reason: "too_long" };
-  // One pass: printable check up to `*`, which must be followed by exactly two hex digits.
+  // One pass: printable check up to `*`, which must be followed by exactly two hex digits, and the
+  // checksum (XOR of the bytes between `$` and `*`, as nmeaChecksum in contracts/nmea-framing.ts)
+  // on the way: this check runs on every line of the receiver, before the parser's own pass.
   let star = -1;
+  let sum = 0;
   for (let i = 1; i < end; i++) {
     const c = candidate.charCodeAt(i);
     if (c < 0x20 || c > 0x7e) return { ok: false, reason: "not_printable" };
@@ -121,15 +122,14 @@ export function checkFrame(candidate: string): FrameVerdict {
       star = i;
       break;
     }
+    sum ^= c;
   }
   if (star < 0) return { ok: false, reason: "no_checksum" };
   const high = hexValue(candidate.charCodeAt(star + 1));
   const low = hexValue(candidate.charCodeAt(star + 2));
   if (end !== star + 3 || high < 0 || low < 0) return { ok: false, reason: "bad_checksum" };
+  if (sum !== ((high << 4) | low)) return { ok: false, reason: "bad_checksum" };
   const body = candidate.slice(1, star);
-  // nmeaChecksum is the project's one implementation (contracts/nmea-framing.ts).
-  if (Number.parseInt(nmeaChecksum(body), 16) !== ((high << 4) | low))
-    return { ok: false, reason: "bad_checksum" };
   // `$*00` has an empty body whose checksum 00 is "right": the address check stops it.
   const fields = body.split(",");
   const address = fields[0] ?? "";
