@@ -22,6 +22,7 @@ import { SqliteCheckRepository } from "../store/check-repository.ts";
 import { openDatabase } from "../store/database.ts";
 import { ScryptPinHasher } from "../store/scrypt-pin-hasher.ts";
 import { SqliteDoctorCheckHistory } from "../store/shift-repository.ts";
+import { SpaceReserve } from "../store/space-reserve.ts";
 import { TrackRepository } from "../store/track-repository.ts";
 import { MqttDispatchLink } from "../transport/mqtt-dispatch-link.ts";
 import { AlarmsFeature } from "./alarms-feature.ts";
@@ -60,6 +61,8 @@ export function referenceDateFor(clock: Clock): string {
 }
 
 const hourMs = 3_600_000;
+/** The disk space reserve is taken this long after the start, not during it (space-reserve.ts). */
+const reserveDelayMs = 10_000;
 const dayMs = 24 * hourMs;
 
 export class Core {
@@ -82,15 +85,20 @@ export class Core {
   readonly shifts: ShiftsFeature;
   private readonly database: ReturnType<typeof openDatabase>;
   private retentionTimer: NodeJS.Timeout | null = null;
+  private readonly spaceReserve: SpaceReserve;
+  private reserveTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: CoreContext) {
     const { config, logger } = ctx;
+    this.spaceReserve = new SpaceReserve({ dir: config.dataDir, logger: logger.child({ part: "disk" }) });
     // FULL: the track and, later, the outbox and mission state must survive a power cut.
     this.database = openDatabase({
       path: join(config.dataDir, "core.sqlite"),
       synchronous: "FULL",
       logger,
       migrations: [...coreMigrations],
+      // A disk that filled up while the core was stopped: give back the reserve to open it.
+      onNoSpace: () => this.spaceReserve.release() > 0,
     });
     if (this.database.recoveredFromCorruption) {
       logger.error(
@@ -247,13 +255,20 @@ export class Core {
     // Last: the screen may show the state as soon as it connects. It listens in the background.
     this.kiosk.start();
     this.applyRetention();
-    this.retentionTimer = setInterval(() => this.applyRetention(), hourMs);
+    this.retentionTimer = setInterval(() => {
+      this.applyRetention();
+      this.spaceReserve.ensure();
+    }, hourMs);
     this.retentionTimer.unref();
+    // Later than the start, which must be quick; then hourly with the retention.
+    this.reserveTimer = setTimeout(() => this.spaceReserve.ensure(), reserveDelayMs);
+    this.reserveTimer.unref();
     this.ctx.logger.info({ vehicle: this.ctx.config.vehicle }, "core started");
   }
 
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.reserveTimer) clearTimeout(this.reserveTimer);
     await this.kiosk.stop();
     await this.equipmentDriver?.stop();
     this.equipmentReporter?.stop();

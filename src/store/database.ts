@@ -30,6 +30,11 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Wall clock for the corrupt copy's name (default `Date.now`). */
   now?: () => number;
+  /**
+   * Called when the file cannot be opened for lack of disk space (SQLite must create its -shm and
+   * -wal); returns true when it freed some (space-reserve.ts), and the open is tried once more.
+   */
+  onNoSpace?: () => boolean;
 }
 
 export interface OpenedDatabase {
@@ -57,6 +62,16 @@ function isCorruption(error: unknown): boolean {
   if (error instanceof CorruptDatabaseError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && (corruptionCodes.has(code) || code.startsWith("SQLITE_CORRUPT"));
+}
+
+/**
+ * "No room to write": SQLITE_FULL, or an I/O error while SQLite sizes its files (a full disk when
+ * creating the -shm gives SQLITE_IOERR_SHMSIZE). A failing card gives I/O errors too; freeing
+ * space for it and trying once more costs nothing.
+ */
+function isNoSpace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR"));
 }
 
 const sidecars = ["-wal", "-shm"] as const;
@@ -127,6 +142,18 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
         "and started an empty one (stored data is in the copy, for a technician to recover)",
     );
     attempt = tryOpen(options, inMemory);
+  }
+  if ("error" in attempt && !inMemory && isNoSpace(attempt.error) && options.onNoSpace) {
+    attempt.failed?.close();
+    const { error } = attempt;
+    attempt = { error, failed: null };
+    if (options.onNoSpace()) {
+      options.logger.warn(
+        { err: error, path: options.path },
+        "no disk space to open the database: freed some, trying again",
+      );
+      attempt = tryOpen(options, inMemory);
+    }
   }
   if ("error" in attempt) {
     attempt.failed?.close();
