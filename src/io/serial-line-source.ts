@@ -16,6 +16,7 @@
  * CI, and crashes. Devices are opened by their stable udev name (`/dev/sosm-gnss`).
  */
 import { SerialPort } from "serialport";
+import { type BackoffPolicy, nextBackoffMs } from "../domain/backoff.ts";
 import { type Clock, type LineSource, type LinkStatus, type Logger, systemClock } from "../services/ports.ts";
 import { LineSplitter, type LineSplitterCounts } from "./line-splitter.ts";
 
@@ -36,13 +37,7 @@ export interface SerialPortLike {
 
 export type OpenPort = (options: { path: string; baudRate: number }) => SerialPortLike;
 
-export interface BackoffOptions {
-  initialMs: number;
-  factor: number;
-  maxMs: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1000, factor: 1.5, maxMs: 30_000 };
 
 export interface SerialLineSourceContext {
   /** Stable device name, e.g. `/dev/sosm-gnss` or `/dev/serial/by-id/...` (PITFALLS.md). */
@@ -50,7 +45,7 @@ export interface SerialLineSourceContext {
   baudRate: number;
   logger: Logger;
   clock?: Clock;
-  backoff?: Partial<BackoffOptions>;
+  backoff?: Partial<BackoffPolicy>;
   /** Builds an unopened port; defaults to serialport's `new SerialPort({ ..., autoOpen: false })`. */
   openPort?: OpenPort;
   /** Longest line kept by the splitter (default 256 bytes). */
@@ -67,7 +62,7 @@ export class SerialLineSource implements LineSource {
   private readonly baudRate: number;
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly backoff: BackoffOptions;
+  private readonly backoff: BackoffPolicy;
   private readonly openPort: OpenPort;
   private readonly splitter: LineSplitter;
   private readonly lineListeners = new Set<LineListener>();
@@ -235,7 +230,7 @@ export class SerialLineSource implements LineSource {
   private scheduleRetry(err: Error): void {
     if (this.stopped) return;
     const delay = Math.round(this.nextDelayMs);
-    this.nextDelayMs = Math.min(this.nextDelayMs * this.backoff.factor, this.backoff.maxMs);
+    this.nextDelayMs = nextBackoffMs(this.nextDelayMs, this.backoff);
     const message = err.message || String(err);
     // A missing device fails every 30 s for hours: log each new reason once, repeats at debug.
     if (message !== this.lastLoggedError) {

@@ -5,32 +5,30 @@
  * - Presence: the last will is a retained QoS 1 `offline`, and every CONNACK publishes a retained
  *   QoS 1 `online` (birth). Both bypass the outbox, so they carry no `seq`. The will is rebuilt
  *   before every attempt: receivers de-duplicate on the envelope id, so two wills must not share one.
- * - Subscribes QoS 1 to the car's own `cmd` and its fleet's `_all/cmd`, and nothing else.
- * - Reconnects with capped backoff. mqtt.js has none, only a fixed `reconnectPeriod` that it reads
- *   when a connection closes (PITFALLS.md), so `client.options.reconnectPeriod` always holds the
- *   delay for the next close: it grows after each close and resets on CONNACK.
+ * - Subscribes QoS 1 to the car's own `cmd` and its fleet's `_all/cmd` at every CONNACK, even when
+ *   the broker says it kept the session (command-subscriptions.ts).
+ * - Reconnects with capped backoff (src/domain/backoff.ts). mqtt.js has none, only a fixed
+ *   `reconnectPeriod` that it reads when a connection closes (PITFALLS.md), so
+ *   `client.options.reconnectPeriod` always holds the delay for the next close: it grows after each
+ *   close and resets on CONNACK.
  * - `publish` never lets mqtt.js queue (it keeps its queue in memory, which a power cut empties):
  *   it rejects at once while offline, and rejects on close what awaits a PUBACK, removing mqtt.js's
- *   copy so that the outbox alone decides what is sent again.
+ *   copy so that the outbox alone decides what is sent again (unacked-publishes.ts).
  * - A command a listener could not store (it answers "retry": a full disk) gets no PUBACK, and the
- *   connection is dropped 2 s later so that the broker delivers it again (MQTT delivers an unacked
- *   QoS 1 message again only on a new connection). Before, the PUBACK went out whatever happened,
- *   and a mission assigned during a full disk never reached the doctor (test/reliability/chaos).
+ *   connection is dropped so that the broker delivers it again (command-inbox.ts).
  * Every handler catches and logs: nothing here throws out of an event.
  */
-import type { IConnackPacket, ISubscriptionGrant, Packet } from "mqtt";
-import { maxPayloadBytes } from "../contracts/fields.ts";
-import { type CarTopicSuffix, cmdTopic, fleetCmdTopic, mqttClientId, topicFor } from "../contracts/ids.ts";
-import type {
-  CommandHandling,
-  DispatchLink,
-  DispatchLinkStatus,
-  PublishOptions,
-} from "../services/dispatch-link.ts";
+import type { IConnackPacket } from "mqtt";
+import { type CarTopicSuffix, mqttClientId, topicFor } from "../contracts/ids.ts";
+import { type BackoffPolicy, nextBackoffMs } from "../domain/backoff.ts";
+import type { DispatchLink, DispatchLinkStatus, PublishOptions } from "../services/dispatch-link.ts";
 import type { Clock, Logger } from "../services/ports.ts";
-import { type MqttClientLike, type MqttConnect, mqttJsConnect, subackCodes } from "./mqtt-client-like.ts";
-import { type BackoffOptions, buildClientOptions, defaultBackoff, type TlsFiles } from "./mqtt-options.ts";
+import { CommandInbox, type CommandListener } from "./command-inbox.ts";
+import { CommandSubscriptions } from "./command-subscriptions.ts";
+import { type MqttClientLike, type MqttConnect, mqttJsConnect } from "./mqtt-client-like.ts";
+import { buildClientOptions, defaultBackoff, type TlsFiles } from "./mqtt-options.ts";
 import { type PresenceDoctor, presenceEnvelope } from "./presence-envelope.ts";
+import { UnackedPublishes } from "./unacked-publishes.ts";
 
 export interface MqttDispatchLinkContext {
   fleet: string;
@@ -45,7 +43,7 @@ export interface MqttDispatchLinkContext {
   clock: Clock;
   /** The `app` of the presence body, e.g. "1.2.3". */
   appVersion: string;
-  backoff?: Partial<BackoffOptions>;
+  backoff?: Partial<BackoffPolicy>;
   sessionExpirySeconds?: number;
   protocolVersion?: 4 | 5;
   connectTimeoutMs?: number;
@@ -55,23 +53,16 @@ export interface MqttDispatchLinkContext {
 }
 
 type StatusListener = (status: DispatchLinkStatus) => void;
-type CommandListener = (topic: string, payload: Buffer) => CommandHandling | unknown;
-
-/** How long a connection stays up after a command was withheld, before it is dropped for a redelivery. */
-const redeliveryDelayMs = 2000;
 
 export class MqttDispatchLink implements DispatchLink {
   readonly clientId: string;
   private readonly ctx: MqttDispatchLinkContext;
   private readonly logger: Logger;
-  private readonly backoff: BackoffOptions;
-  private readonly commandTopics: readonly string[];
+  private readonly backoff: BackoffPolicy;
+  private readonly commandSubscriptions: CommandSubscriptions;
+  private readonly inbox: CommandInbox;
+  private readonly unacked = new UnackedPublishes();
   private readonly statusListeners = new Set<StatusListener>();
-  private readonly commandListeners = new Set<CommandListener>();
-  /** Rejecters of the publishes awaiting their PUBACK (or their write, for QoS 0). */
-  private readonly pending = new Set<(err: Error) => void>();
-  /** The SUBACK code of each command topic at the last CONNACK (undefined: no SUBACK yet). */
-  private readonly grants = new Map<string, number | undefined>();
   private current: DispatchLinkStatus;
   private client: MqttClientLike | null = null;
   private nextDelayMs: number;
@@ -80,9 +71,6 @@ export class MqttDispatchLink implements DispatchLink {
   private started = false;
   private stopped = false;
   private presenceDoctor: () => PresenceDoctor | null = () => null;
-  /** Set by the listeners of the message being handled: withhold its PUBACK. */
-  private withholdAck = false;
-  private redeliveryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(context: MqttDispatchLinkContext) {
     this.ctx = context;
@@ -90,7 +78,15 @@ export class MqttDispatchLink implements DispatchLink {
     this.logger = context.logger.child({ component: "mqtt", clientId: this.clientId });
     this.backoff = { ...defaultBackoff, ...context.backoff };
     this.nextDelayMs = this.backoff.initialMs;
-    this.commandTopics = [cmdTopic(context.fleet, context.vehicle), fleetCmdTopic(context.fleet)];
+    const guard = (what: string, action: () => void): void => this.guard(what, action);
+    const { fleet, vehicle } = context;
+    this.commandSubscriptions = new CommandSubscriptions({ fleet, vehicle, logger: this.logger, guard });
+    this.inbox = new CommandInbox({
+      logger: this.logger,
+      guard,
+      isCommandTopic: (topic) => this.commandSubscriptions.isCommandTopic(topic),
+      isLive: (client) => client === this.client && !this.stopped,
+    });
     this.presence("online"); // Fails now, not at the first CONNACK, on an invalid appVersion.
     this.current = { state: "stopped", since: context.clock.now() };
   }
@@ -105,7 +101,7 @@ export class MqttDispatchLink implements DispatchLink {
     if (this.stopped) return;
     this.stopped = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    if (this.redeliveryTimer !== null) clearTimeout(this.redeliveryTimer);
+    this.inbox.stop();
     const client = this.client;
     const timeoutMs = this.ctx.stopTimeoutMs ?? 3000;
     if (client?.connected) {
@@ -122,7 +118,7 @@ export class MqttDispatchLink implements DispatchLink {
         timeoutMs,
       ).catch((err: unknown) => this.logger.warn({ err }, "mqtt client did not end cleanly"));
     }
-    this.rejectPending(new Error("dispatch link stopped"));
+    this.unacked.rejectAll(new Error("dispatch link stopped"));
     this.setStatus({ state: "stopped", since: this.ctx.clock.now() });
     this.logger.info("dispatch link stopped");
   }
@@ -137,7 +133,7 @@ export class MqttDispatchLink implements DispatchLink {
 
   /** Each command topic with its last SUBACK code (1 = granted QoS 1, >= 0x80 = refused), for diagnostics. */
   subscriptions(): ReadonlyMap<string, number | undefined> {
-    return new Map(this.commandTopics.map((topic) => [topic, this.grants.get(topic)]));
+    return this.commandSubscriptions.grantsByTopic();
   }
 
   onStatus(listener: StatusListener): () => void {
@@ -168,8 +164,7 @@ export class MqttDispatchLink implements DispatchLink {
   }
 
   onCommand(listener: CommandListener): () => void {
-    this.commandListeners.add(listener);
-    return () => this.commandListeners.delete(listener);
+    return this.inbox.onCommand(listener);
   }
 
   publish(suffix: CarTopicSuffix, payload: string, options: PublishOptions): Promise<void> {
@@ -181,28 +176,8 @@ export class MqttDispatchLink implements DispatchLink {
   }
 
   private send(client: MqttClientLike, suffix: CarTopicSuffix, payload: string, qos: 0 | 1, retain: boolean) {
-    const size = Buffer.byteLength(payload, "utf8");
-    // PROTOCOL.md A: every payload is at most 64 KiB; the broker would drop the connection anyway.
-    if (size > maxPayloadBytes) {
-      return Promise.reject(new RangeError(`payload of ${size} bytes exceeds ${maxPayloadBytes}`));
-    }
     const topic = topicFor(this.ctx.fleet, this.ctx.vehicle, suffix);
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const settle = (err?: Error): void => {
-        if (settled) return;
-        settled = true;
-        this.pending.delete(settle);
-        if (err) reject(err);
-        else resolve();
-      };
-      this.pending.add(settle);
-      try {
-        client.publish(topic, payload, { qos, retain }, (err) => settle(err ?? undefined));
-      } catch (err) {
-        settle(toError(err));
-      }
-    });
+    return this.unacked.send(client, topic, payload, qos, retain);
   }
 
   private attempt(): void {
@@ -230,18 +205,7 @@ export class MqttDispatchLink implements DispatchLink {
       return;
     }
     this.client = client;
-    // Every listener before connect(): a persistent session delivers queued commands right after
-    // the CONNACK, and mqtt.js drops them when no `message` handler exists yet (PITFALLS.md).
-    client.on("message", (topic: string, payload: Buffer) =>
-      this.guard("message", () => this.onMessage(topic, payload)),
-    );
-    // mqtt.js calls this right after the `message` event of the same packet, one packet at a time.
-    client.handleMessage = (_packet, callback) => {
-      if (!this.withholdAck) return callback();
-      this.withholdAck = false;
-      callback(new Error("command not stored: PUBACK withheld for a redelivery"));
-      this.dropForRedelivery(client);
-    };
+    this.inbox.attach(client); // before connect(): see attach()
     client.on("connect", (connack: IConnackPacket) =>
       this.guard("connect", () => this.onConnack(client, connack)),
     );
@@ -268,32 +232,13 @@ export class MqttDispatchLink implements DispatchLink {
     this.send(client, "presence", this.presence("online"), 1, true).catch((err: unknown) =>
       this.logger.warn({ err }, "birth presence not published"),
     );
-    const wanted = Object.fromEntries(this.commandTopics.map((topic) => [topic, { qos: 1 as const }]));
-    client.subscribe(wanted, (err, granted, packet) =>
-      this.guard("suback", () => this.checkGrants(err, granted, packet)),
-    );
-  }
-
-  private checkGrants(err: Error | null, granted?: ISubscriptionGrant[], packet?: Packet): void {
-    const codes = subackCodes(this.commandTopics.length, granted, packet);
-    this.commandTopics.forEach((topic, i) => {
-      const code = codes[i];
-      this.grants.set(topic, code);
-      if (code === undefined) this.logger.error({ err, topic }, "subscription not confirmed");
-      else if (code >= 0x80) this.logger.error({ topic, code }, "subscription refused by the broker (ACL?)");
-      else if (code < 1)
-        this.logger.warn({ topic, code }, "subscription downgraded to QoS 0: commands may be lost");
-      else this.logger.debug({ topic, code }, "subscribed");
-    });
+    // Whatever connack.sessionPresent says: a restarted broker may have lost the subscriptions.
+    this.commandSubscriptions.subscribe(client);
   }
 
   private onClose(client: MqttClientLike): void {
     if (client !== this.client) return;
-    this.rejectPending(new Error("connection to the broker closed before the PUBACK"));
-    // Remove mqtt.js's copies: it would send them again after the reconnect, behind the outbox's back.
-    for (const [id, entry] of Object.entries(client.outgoing)) {
-      if (entry.cmd === "publish") client.removeOutgoingMessage(Number(id));
-    }
+    this.unacked.abandon(client, new Error("connection to the broker closed before the PUBACK"));
     if (this.stopped) return;
     // mqtt.js's own `close` listener ran first and scheduled the retry after `nextDelayMs`.
     const delay = this.goOffline();
@@ -309,35 +254,11 @@ export class MqttDispatchLink implements DispatchLink {
     this.setStatus({ state: "connecting", since: this.ctx.clock.now() });
   }
 
-  private onMessage(topic: string, payload: Buffer): void {
-    // A session created by an older build could hold other subscriptions: pass on commands only.
-    if (!this.commandTopics.includes(topic)) {
-      this.logger.warn({ topic }, "message on a topic that is not a command topic; dropped");
-      return;
-    }
-    for (const listener of this.commandListeners)
-      this.guard("command listener", () => {
-        if (listener(topic, payload) === "retry") this.withholdAck = true;
-      });
-  }
-
-  private dropForRedelivery(client: MqttClientLike): void {
-    if (this.redeliveryTimer !== null) return;
-    this.logger.warn(
-      { inMs: redeliveryDelayMs },
-      "a command could not be stored: reconnecting for its redelivery",
-    );
-    this.redeliveryTimer = setTimeout(() => {
-      this.redeliveryTimer = null;
-      if (client !== this.client || this.stopped) return;
-      (client.stream as { destroy?: () => void } | undefined)?.destroy?.();
-    }, redeliveryDelayMs);
-  }
-
   /** Shows `offline` with the delay before the next attempt, and grows the one after (×factor, capped). */
   private goOffline(): number {
     const delay = this.nextDelayMs;
-    this.nextDelayMs = Math.min(this.backoff.maxMs, Math.round(delay * this.backoff.factor));
+    // Rounded when stored: mqtt.js reads it as a timer delay (reconnectPeriod).
+    this.nextDelayMs = Math.round(nextBackoffMs(delay, this.backoff));
     const { lastError } = this;
     this.setStatus({ state: "offline", since: this.ctx.clock.now(), retryInMs: delay, lastError });
     return delay;
@@ -352,10 +273,6 @@ export class MqttDispatchLink implements DispatchLink {
         this.logger.error({ err }, "doctor on shift unreadable; presence without it");
       }
     return presenceEnvelope(this.ctx, state, this.ctx.clock.now(), doctor);
-  }
-
-  private rejectPending(err: Error): void {
-    for (const reject of [...this.pending]) reject(err);
   }
 
   private setStatus(status: DispatchLinkStatus): void {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { IClientOptions } from "mqtt";
+import type { BackoffPolicy } from "../domain/backoff.ts";
 
 /** PEM file paths of the per-vehicle identity (config `mqtt.tls`, DESIGN.md §4). */
 export interface TlsFiles {
@@ -61,14 +62,8 @@ export interface WillMessage {
   payload: string;
 }
 
-export interface BackoffOptions {
-  initialMs: number;
-  factor: number;
-  maxMs: number;
-}
-
 /** 1 s, doubling, capped at 60 s: a broker restart is absorbed in seconds, an outage costs 1/min. */
-export const defaultBackoff: BackoffOptions = { initialMs: 1000, factor: 2, maxMs: 60_000 };
+export const defaultBackoff: BackoffPolicy = { initialMs: 1000, factor: 2, maxMs: 60_000 };
 
 export interface ClientOptionsInput {
   clientId: string;
