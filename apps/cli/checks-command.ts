@@ -7,16 +7,11 @@
  * Exit codes: 0 done, 1 refused (wrong PIN, locked, incomplete run), 2 bad usage or configuration.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Readable } from "node:stream";
 import { z } from "zod";
-import { ConfigError, formatIssues, loadConfig } from "../../src/app/config-loader.ts";
-import { coreMigrations } from "../../src/app/core-migrations.ts";
-import { createLogger } from "../../src/app/logger.ts";
-import { loadVehicleProfile, ProfileError } from "../../src/app/profile-loader.ts";
+import { formatIssues } from "../../src/app/config-loader.ts";
 import type { CheckSchedule } from "../../src/domain/equipment/technician-checks.ts";
 import { checkHistoryCsv } from "../../src/services/check-csv.ts";
-import { type Clock, systemClock } from "../../src/services/ports.ts";
+import type { Clock } from "../../src/services/ports.ts";
 import {
   CheckError,
   checkResultInputSchema,
@@ -24,12 +19,19 @@ import {
 } from "../../src/services/technician-checks.ts";
 import { scheduleNames } from "../../src/services/technician-run.ts";
 import { SqliteCheckRepository } from "../../src/store/check-repository.ts";
-import { openDatabase } from "../../src/store/database.ts";
 import { SqliteOutbox } from "../../src/store/outbox-repository.ts";
 import { ScryptPinHasher } from "../../src/store/scrypt-pin-hasher.ts";
-import { readSecretLine } from "./secret-input.ts";
+import {
+  type CommandIo,
+  exportSettings,
+  openCore,
+  readPin,
+  sayer,
+  UsageError,
+  withExitCodes,
+} from "./core-database-command.ts";
 
-export interface ChecksCommandOptions {
+export interface ChecksCommandOptions extends CommandIo {
   action: string | undefined;
   configPath?: string;
   technician?: string;
@@ -40,15 +42,9 @@ export interface ChecksCommandOptions {
   to?: string;
   out?: string;
   delimiter?: string;
-  lang: "fr" | "en";
-  stdin: Readable;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
   clock?: Clock;
 }
-
-class UsageError extends Error {}
 
 /** The results file: `[{ checkId, result, notes? }]`, or `{ "results": [...] }`. */
 const resultsFileSchema = z.union([
@@ -58,38 +54,15 @@ const resultsFileSchema = z.union([
 
 const schedules = Object.keys(scheduleNames) as CheckSchedule[];
 
-export async function runChecks(options: ChecksCommandOptions): Promise<number> {
-  const { stderr, lang } = options;
-  try {
-    return await run(options);
-  } catch (error) {
-    if (error instanceof CheckError) {
-      stderr.write(`sosm: ${error.text[lang]}\n`);
-      return 1;
-    }
-    if (error instanceof ConfigError || error instanceof ProfileError || error instanceof UsageError) {
-      stderr.write(`sosm: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+export function runChecks(options: ChecksCommandOptions): Promise<number> {
+  return withExitCodes(options, CheckError, () => run(options));
 }
 
 async function run(options: ChecksCommandOptions): Promise<number> {
   const { action, lang, stdout } = options;
-  if (!["enrol", "list", "sign", "export"].includes(action ?? ""))
+  if (action === undefined || !["enrol", "list", "sign", "export"].includes(action))
     throw new UsageError(`checks needs enrol, list, sign or export, got ${action ?? "nothing"}`);
-  if (!options.configPath) throw new UsageError(`checks ${action} needs --config FILE`);
-  const config = loadConfig({ argvConfigPath: options.configPath, env: options.env });
-  const profile = loadVehicleProfile(config.profile);
-  const clock = options.clock ?? systemClock;
-  const logger = createLogger({ name: "checks", level: "error" });
-  const { db } = openDatabase({
-    path: join(config.dataDir, "core.sqlite"),
-    synchronous: "FULL",
-    logger,
-    migrations: [...coreMigrations],
-  });
+  const { config, profile, clock, logger, db } = openCore(options, "checks", action);
   try {
     const outbox = new SqliteOutbox({ db, vehicle: config.vehicle, now: () => clock.now() });
     const checks = new TechnicianChecks({
@@ -102,7 +75,7 @@ async function run(options: ChecksCommandOptions): Promise<number> {
       clock,
       logger,
     });
-    const say = (fr: string, en: string) => stdout.write(`${lang === "fr" ? fr : en}\n`);
+    const say = sayer(options);
 
     if (action === "list") {
       const latest = checks.latestByCheck();
@@ -129,19 +102,13 @@ async function run(options: ChecksCommandOptions): Promise<number> {
     }
 
     if (action === "export") {
-      if (!options.out) throw new UsageError("checks export needs --out FILE.csv");
-      const delimiter = options.delimiter ?? ",";
-      if (delimiter !== "," && delimiter !== ";") throw new UsageError("--delimiter must be , or ;");
-      const range = {
-        ...(options.from ? { from: parseDate(options.from, "--from", false) } : {}),
-        ...(options.to ? { to: parseDate(options.to, "--to", true) } : {}),
-      };
+      const { out, delimiter, range } = exportSettings(options, "checks");
       const runs = checks.history(range);
-      writeFileSync(options.out, checkHistoryCsv(runs, { delimiter, lang }));
+      writeFileSync(out, checkHistoryCsv(runs, { delimiter, lang }));
       const rows = runs.reduce((sum, r) => sum + r.results.length, 0);
       say(
-        `${runs.length} contrôle(s), ${rows} ligne(s) exportée(s) vers ${options.out}`,
-        `${runs.length} run(s), ${rows} row(s) exported to ${options.out}`,
+        `${runs.length} contrôle(s), ${rows} ligne(s) exportée(s) vers ${out}`,
+        `${runs.length} run(s), ${rows} row(s) exported to ${out}`,
       );
       return 0;
     }
@@ -182,16 +149,6 @@ async function run(options: ChecksCommandOptions): Promise<number> {
   }
 }
 
-async function readPin(options: ChecksCommandOptions, confirm: boolean): Promise<string> {
-  const io = { stdin: options.stdin, stderr: options.stderr };
-  const pin = await readSecretLine(io, "PIN (4 à 8 chiffres / 4 to 8 digits) : ");
-  if (confirm && "isTTY" in options.stdin && options.stdin.isTTY) {
-    const again = await readSecretLine(io, "PIN, à nouveau / again : ");
-    if (again !== pin) throw new UsageError("les deux PIN diffèrent / the two PINs differ");
-  }
-  return pin;
-}
-
 function readResults(path: string): z.infer<typeof checkResultInputSchema>[] {
   let raw: unknown;
   try {
@@ -207,19 +164,4 @@ function readResults(path: string): z.infer<typeof checkResultInputSchema>[] {
         .join("\n")}`,
     );
   return Array.isArray(parsed.data) ? parsed.data : parsed.data.results;
-}
-
-/**
- * `YYYY-MM-DD` is a whole day of the car's local time (`--to` includes it); anything else must be
- * an ISO 8601 time with its offset.
- */
-export function parseDate(text: string, flag: string, endOfDay: boolean): number {
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (day) {
-    const [year, month, date] = [Number(day[1]), Number(day[2]) - 1, Number(day[3])];
-    const start = new Date(year, month, date + (endOfDay ? 1 : 0));
-    if (new Date(year, month, date).getDate() === date) return start.getTime();
-  } else if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(text) && Number.isFinite(Date.parse(text)))
-    return Date.parse(text);
-  throw new UsageError(`${flag} expects YYYY-MM-DD or an ISO 8601 time with offset, got ${text}`);
 }

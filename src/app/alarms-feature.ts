@@ -16,6 +16,7 @@ import type { Clock, Logger } from "../services/ports.ts";
 import type { TrackStore } from "../services/track-store.ts";
 import { SqliteAlarmStore } from "../store/alarm-repository.ts";
 import { ScryptPinHasher } from "../store/scrypt-pin-hasher.ts";
+import { kickingOutbox } from "./kicking-outbox.ts";
 
 export interface AlarmsFeatureContext {
   /** Opened with migrations including alarmMigrations (version 6). */
@@ -35,20 +36,6 @@ export interface AlarmsFeatureContext {
   onEnqueued?: () => void;
   /** How often dispatch's acks are looked up for the UI between repeats (default 1 s). */
   ackPollMs?: number;
-}
-
-/** The outbox, kicking the publisher after each enqueue (the kick defers to after the commit). */
-function kickingOutbox(outbox: Outbox, kick: () => void): Outbox {
-  return {
-    enqueue(type, body, now) {
-      const message = outbox.enqueue(type, body, now);
-      kick();
-      return message;
-    },
-    pending: (limit, afterSeq) => outbox.pending(limit, afterSeq),
-    pendingCount: () => outbox.pendingCount(),
-    markPublished: (id, at) => outbox.markPublished(id, at),
-  };
 }
 
 export function alarmTimings(config: AlarmsConfig): AlarmTimings {
@@ -78,7 +65,7 @@ export class AlarmsFeature {
       );
     this.service = new AlarmService({
       store: new SqliteAlarmStore(ctx.db),
-      outbox: ctx.onEnqueued ? kickingOutbox(ctx.outbox, ctx.onEnqueued) : ctx.outbox,
+      outbox: kickingOutbox(ctx.outbox, ctx.onEnqueued),
       unitOfWork: ctx.unitOfWork,
       deliveries: ctx.deliveries,
       track: ctx.track,

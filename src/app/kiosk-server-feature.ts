@@ -3,8 +3,7 @@
  * core's features, and the handoff file the screen reads.
  *
  * - The per-boot token is 32 random bytes (base64url). Once the server listens, `{dataDir}/kiosk.json`
- *   (mode 0600) says `{ url, token, pid }`; the Electron shell and the launcher open
- *   `<url>#token=<token>`. It is written atomically (temp file + rename), so a reader never sees half.
+ *   hands the address and the token to the screen (kiosk-handoff.ts).
  * - A port that is taken (an old core still closing, another program) never stops the core: the
  *   server retries with a delay that doubles up to 30 s, and the telemetry goes on meanwhile
  *   (DESIGN.md §1: "a crash of the window never stops telemetry"; the same holds for its server).
@@ -14,8 +13,7 @@
  *   car counts as stopped below 2 km/h, or with no fix in the last 10 s.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Config } from "../contracts/config.ts";
 import type { VehicleProfile } from "../contracts/vehicle-profile.ts";
 import { runKioskCommand } from "../server/kiosk-commands.ts";
@@ -28,10 +26,11 @@ import type { GpsTracker } from "../services/gps-tracker.ts";
 import type { Clock, Logger } from "../services/ports.ts";
 import type { TechnicianChecks } from "../services/technician-checks.ts";
 import type { DispatchConnection } from "./dispatch-connection.ts";
+import { KioskHandoff } from "./kiosk-handoff.ts";
 import type { MissionsFeature } from "./missions-feature.ts";
 import type { ShiftsFeature } from "./shifts-feature.ts";
 
-export const kioskHandoffFile = "kiosk.json";
+export { kioskHandoffFile } from "./kiosk-handoff.ts";
 export const defaultRendererDir = resolve(import.meta.dirname, "../../apps/kiosk/renderer/dist");
 
 type AlarmsPort = Pick<
@@ -70,7 +69,6 @@ export interface KioskAddress {
 }
 
 const maxRetryMs = 30_000;
-const handoffRetryMs = 5000;
 /** 2 km/h: slower is a car parked with a drifting receiver, not a car driving. */
 const movingMps = 2 / 3.6;
 const freshFixSeconds = 10;
@@ -87,10 +85,17 @@ export class KioskServerFeature {
   private readonly waiting: Array<(address: KioskAddress) => void> = [];
   /** null without shifts: nothing is locked or hidden. */
   readonly lock: ScreenLock | null;
+  private readonly handoff: KioskHandoff;
 
   constructor(private readonly ctx: KioskServerFeatureContext) {
     this.token = ctx.token ?? randomBytes(32).toString("base64url");
     this.logger = ctx.logger.child({ part: "kiosk-server" });
+    this.handoff = new KioskHandoff({
+      dataDir: ctx.config.dataDir,
+      token: this.token,
+      logger: this.logger,
+      stillServing: (address) => !this.stopped && this.address === address,
+    });
     const shifts = ctx.shifts ?? null;
     this.lock =
       shifts === null
@@ -132,7 +137,7 @@ export class KioskServerFeature {
     const server = this.server;
     this.server = null;
     if (server !== null) {
-      this.removeHandoff();
+      this.handoff.remove();
       await server.stop();
     }
     this.address = null;
@@ -191,7 +196,7 @@ export class KioskServerFeature {
       }
       this.server = server;
       this.address = address;
-      this.writeHandoff(address);
+      this.handoff.write(address);
       this.logger.info({ url: address.url }, "kiosk API listening");
       for (const resolve of this.waiting.splice(0)) resolve(address);
     } catch (error) {
@@ -283,46 +288,5 @@ export class KioskServerFeature {
             }
           : null,
     };
-  }
-
-  private handoffPath(): string {
-    return join(this.ctx.config.dataDir, kioskHandoffFile);
-  }
-
-  private writeHandoff(address: KioskAddress): void {
-    const path = this.handoffPath();
-    const temporary = `${path}.${process.pid}.tmp`;
-    const body = { url: address.url, token: this.token, pid: process.pid };
-    try {
-      writeFileSync(temporary, `${JSON.stringify(body)}\n`, { mode: 0o600 });
-      renameSync(temporary, path);
-    } catch (error) {
-      try {
-        rmSync(temporary, { force: true });
-      } catch {
-        // Nothing more to clean: the retry writes it again.
-      }
-      // A full data disk (found by test/reliability/chaos): without a retry the screen would not find
-      // this core until its next restart, long after space came back.
-      this.logger.error(
-        { err: error, path },
-        `could not write kiosk.json: the screen cannot find the core; retrying in ${handoffRetryMs / 1000} s`,
-      );
-      const retry = setTimeout(() => {
-        if (!this.stopped && this.address === address) this.writeHandoff(address);
-      }, handoffRetryMs);
-      retry.unref();
-    }
-  }
-
-  /** Removes kiosk.json if it is still ours (a newer core may have written its own). */
-  private removeHandoff(): void {
-    const path = this.handoffPath();
-    try {
-      const current = JSON.parse(readFileSync(path, "utf8")) as { token?: unknown };
-      if (current.token === this.token) rmSync(path, { force: true });
-    } catch {
-      // Missing or unreadable: nothing of ours to remove.
-    }
   }
 }

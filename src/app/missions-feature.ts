@@ -23,6 +23,7 @@ import { SqliteCrewMessageStore } from "../store/mission-message-repository.ts";
 import { SqliteVisitReportStore } from "../store/mission-report-repository.ts";
 import { SqliteMissionStore } from "../store/mission-repository.ts";
 import { SqliteStatusStore } from "../store/mission-status-repository.ts";
+import { kickingOutbox } from "./kicking-outbox.ts";
 
 export interface MissionsFeatureContext {
   db: Database;
@@ -44,20 +45,6 @@ export interface MissionsFeatureContext {
   purgeEveryMs?: number;
 }
 
-/** The outbox, with a kick of the publisher after each enqueue (it defers to after the commit). */
-function kickingOutbox(outbox: Outbox, kick: () => void): Outbox {
-  return {
-    enqueue(type, body, now) {
-      const message = outbox.enqueue(type, body, now);
-      kick();
-      return message;
-    },
-    pending: (limit, afterSeq) => outbox.pending(limit, afterSeq),
-    pendingCount: () => outbox.pendingCount(),
-    markPublished: (id, at) => outbox.markPublished(id, at),
-  };
-}
-
 export class MissionsFeature {
   readonly desk: MissionDesk;
   readonly status: StatusBoard;
@@ -72,7 +59,7 @@ export class MissionsFeature {
 
   constructor(private readonly ctx: MissionsFeatureContext) {
     const { db, unitOfWork, deliveries, clock } = ctx;
-    const outbox = ctx.onEnqueued ? kickingOutbox(ctx.outbox, ctx.onEnqueued) : ctx.outbox;
+    const outbox = kickingOutbox(ctx.outbox, ctx.onEnqueued);
     const logger = ctx.logger.child({ part: "missions" });
     this.readiness = ctx.readiness ?? unknownReadiness;
     const missions = new SqliteMissionStore(db, logger);

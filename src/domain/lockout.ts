@@ -1,11 +1,11 @@
 /**
- * Secret lockout: the doctor's PIN (issue 10), the same rules as the technicians' (src/services/
- * technician-checks.ts, docs/architecture.md), and the dispatch operators' passwords
- * (apps/dispatch/login-throttle.ts). After `maxAttempts` consecutive wrong PINs (5) the
- * doctor is locked for `lockMs` (15 min); a good PIN resets the count. An attempt is counted BEFORE
- * the slow scrypt comparison and only forgiven by a good PIN, so parallel guesses (the kiosk and the
- * CLI, two taps) never get more than `maxAttempts` tries, and a power cut during the comparison
- * counts as a failure. Pure: the caller stores the state it gets back.
+ * Secret lockout, the one rule for every secret typed at a terminal: the doctor's PIN (issue 10),
+ * the technicians' PIN (src/services/technician-checks.ts, docs/architecture.md), and the dispatch
+ * operators' passwords (apps/dispatch/login-throttle.ts). After `maxAttempts` consecutive wrong
+ * PINs (5) the holder is locked for `lockMs` (15 min); a good PIN resets the count. An attempt is
+ * counted BEFORE the slow scrypt comparison and only forgiven by a good PIN, so parallel guesses (the
+ * kiosk and the CLI, two taps) never get more than `maxAttempts` tries, and a power cut during the
+ * comparison counts as a failure. Pure: the caller stores the state it gets back.
  */
 
 export interface LockoutState {

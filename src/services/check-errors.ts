@@ -4,6 +4,7 @@
  * `code` is for programs (the UI API, tests); the texts are for people.
  */
 import type { LocalizedText } from "../domain/equipment/readiness-labels.ts";
+import { clockTime, RefusalError } from "./refusal-error.ts";
 
 export type CheckErrorCode =
   | "invalid_technician"
@@ -14,37 +15,8 @@ export type CheckErrorCode =
   | "locked"
   | "invalid_run";
 
-export class CheckError extends Error {
+export class CheckError extends RefusalError<CheckErrorCode> {
   override name = "CheckError";
-  readonly code: CheckErrorCode;
-  readonly text: LocalizedText;
-  /** When the lockout ends (epoch ms), for `locked`. */
-  readonly lockedUntil?: number;
-  /** Attempts left before the lockout, for `pin_incorrect`. */
-  readonly attemptsLeft?: number;
-
-  constructor(
-    code: CheckErrorCode,
-    text: LocalizedText,
-    details: { lockedUntil?: number; attemptsLeft?: number } = {},
-  ) {
-    super(text.fr);
-    this.code = code;
-    this.text = text;
-    if (details.lockedUntil !== undefined) this.lockedUntil = details.lockedUntil;
-    if (details.attemptsLeft !== undefined) this.attemptsLeft = details.attemptsLeft;
-  }
-}
-
-/** "14:35" in the car's time zone, rounded UP to the minute: at 14:35:00 the lock is surely over. */
-export function clockTime(epochMs: number, timeZone?: string): string {
-  const minute = 60_000;
-  return new Intl.DateTimeFormat("fr-FR", {
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    ...(timeZone !== undefined ? { timeZone } : {}),
-  }).format(new Date(Math.ceil(epochMs / minute) * minute));
 }
 
 export const checkErrors = {

@@ -4,7 +4,7 @@
  */
 import type { LocalizedText } from "../domain/equipment/readiness-labels.ts";
 import { formatRpps } from "../domain/shifts/rpps.ts";
-import { clockTime } from "./check-errors.ts";
+import { clockTime, RefusalError } from "./refusal-error.ts";
 
 export type ShiftErrorCode =
   | "invalid_rpps"
@@ -18,24 +18,8 @@ export type ShiftErrorCode =
   | "mission_open"
   | "invalid_checklist";
 
-export class ShiftError extends Error {
+export class ShiftError extends RefusalError<ShiftErrorCode> {
   override name = "ShiftError";
-  readonly code: ShiftErrorCode;
-  readonly text: LocalizedText;
-  readonly lockedUntil?: number;
-  readonly attemptsLeft?: number;
-
-  constructor(
-    code: ShiftErrorCode,
-    text: LocalizedText,
-    details: { lockedUntil?: number; attemptsLeft?: number } = {},
-  ) {
-    super(text.fr);
-    this.code = code;
-    this.text = text;
-    if (details.lockedUntil !== undefined) this.lockedUntil = details.lockedUntil;
-    if (details.attemptsLeft !== undefined) this.attemptsLeft = details.attemptsLeft;
-  }
 }
 
 export const shiftErrors = {

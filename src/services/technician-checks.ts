@@ -4,8 +4,9 @@
  *
  * - PIN: 4 to 8 digits, kept only as a slow salted hash (the `PinHasher` port, scrypt in src/store).
  *   10^4 to 10^8 PINs are few, so the hash only slows down someone who copied the database; what
- *   protects the PIN at the terminal is the lockout: after `maxAttempts` consecutive wrong PINs
- *   (default 5) the technician is locked for `lockMs` (default 15 min). A good PIN resets the count.
+ *   protects the PIN at the terminal is the lockout of src/domain/lockout.ts, the doctors' rule:
+ *   after `maxAttempts` consecutive wrong PINs (default 5) the technician is locked for `lockMs`
+ *   (default 15 min), and a good PIN resets the count.
  * - An attempt is counted BEFORE the (asynchronous) hash comparison and only forgiven by a good PIN,
  *   so that parallel attempts, or a second process (the CLI) cannot get more than `maxAttempts`
  *   guesses past the lockout, and a power cut during the comparison counts as a failure.
@@ -13,10 +14,11 @@
  *   `check` event per item in ONE transaction (DESIGN.md §3, transactional outbox): after a power cut
  *   there is either the whole signed run with all its messages, or nothing.
  */
-import { z } from "zod";
 import { textLimits } from "../contracts/fields.ts";
 import { newMessageId } from "../contracts/message-id.ts";
+import type { CheckResultInput } from "../contracts/ui-fields.ts";
 import type { Checklists, CheckRecord, CheckSchedule } from "../domain/equipment/technician-checks.ts";
+import { afterWrongPin, defaultLockoutRules, type LockoutRules, reserveAttempt } from "../domain/lockout.ts";
 import { checkErrors } from "./check-errors.ts";
 import type {
   CheckResultRecord,
@@ -48,13 +50,8 @@ export interface CheckHistory {
   latestByCheck(): Record<string, CheckRecord>;
 }
 
-/** One answer of a run, as the kiosk or the CLI's results file gives it. */
-export const checkResultInputSchema = z.strictObject({
-  checkId: z.string().min(1).max(128),
-  result: z.enum(["pass", "fail"]),
-  notes: z.string().max(textLimits.note).optional(),
-});
-export type CheckResultInput = z.infer<typeof checkResultInputSchema>;
+/** One answer of a run, as the kiosk or the CLI's results file gives it (one schema for both). */
+export { type CheckResultInput, checkResultInputSchema } from "../contracts/ui-fields.ts";
 
 export interface SignRequest {
   technicianId: string;
@@ -88,15 +85,15 @@ const technicianIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const pinPattern = /^\d{4,8}$/;
 
 export class TechnicianChecks implements CheckHistory {
-  private readonly maxAttempts: number;
-  private readonly lockMs: number;
+  private readonly rules: LockoutRules;
 
   constructor(private readonly ctx: TechnicianChecksContext) {
-    this.maxAttempts = ctx.maxAttempts ?? 5;
-    this.lockMs = ctx.lockMs ?? 15 * 60_000;
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1)
-      throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
-    if (!(this.lockMs > 0)) throw new RangeError(`lockMs must be positive, got ${this.lockMs}`);
+    const maxAttempts = ctx.maxAttempts ?? defaultLockoutRules.maxAttempts;
+    const lockMs = ctx.lockMs ?? defaultLockoutRules.lockMs;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+      throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+    if (!(lockMs > 0)) throw new RangeError(`lockMs must be positive, got ${lockMs}`);
+    this.rules = { maxAttempts, lockMs };
   }
 
   async enrol(input: { technicianId: string; displayName: string; pin: string }): Promise<Technician> {
@@ -133,7 +130,7 @@ export class TechnicianChecks implements CheckHistory {
   async sign(request: SignRequest): Promise<CheckRunRecord> {
     const planned = planRun(this.ctx.checklists, request.schedule, request.results);
     if (!pinPattern.test(request.pin)) throw checkErrors.invalidPinFormat();
-    const technician = this.reserveAttempt(request.technicianId);
+    const technician = this.reserve(request.technicianId);
     const good = await this.ctx.pins.verify(request.pin, technician.pin);
     if (!good) throw this.recordFailure(technician.id);
     // Raising the scrypt cost takes effect here, the only moment the PIN is known again.
@@ -165,34 +162,17 @@ export class TechnicianChecks implements CheckHistory {
   }
 
   /** Counts an attempt, unless the technician is locked: then it refuses without counting. */
-  private reserveAttempt(id: string): Technician {
+  private reserve(id: string): Technician {
     // The refusal is returned, not thrown, from the transaction: what it wrote must commit.
     const outcome = this.ctx.unitOfWork.transaction((): Technician | Error => {
       const technician = this.ctx.store.technician(id);
       if (technician === null) return checkErrors.unknownTechnician(id);
-      const now = this.ctx.clock.now();
-      let { failedAttempts, lockedUntil } = technician;
-      if (lockedUntil !== null && lockedUntil - now > this.lockMs) {
-        // The wall clock went back (a car's clock is corrected after its RTC battery died): never
-        // lock anyone out for longer than one lockout from now.
-        lockedUntil = now + this.lockMs;
+      const decision = reserveAttempt(technician, this.ctx.clock.now(), this.rules);
+      const { failedAttempts, lockedUntil } = decision.state;
+      // A refusal during a running lockout changes nothing: no write, so no write lock taken.
+      if (failedAttempts !== technician.failedAttempts || lockedUntil !== technician.lockedUntil)
         this.ctx.store.setAttempts(id, failedAttempts, lockedUntil);
-      }
-      if (lockedUntil !== null && now < lockedUntil)
-        return checkErrors.locked(lockedUntil, this.ctx.timeZone, false);
-      if (lockedUntil !== null) {
-        // The lockout is over: a fresh series of attempts.
-        failedAttempts = 0;
-        lockedUntil = null;
-      }
-      if (failedAttempts >= this.maxAttempts) {
-        // As many guesses as allowed are being compared, or were when the power was cut: lock now,
-        // so that the lock also ends if they never report back.
-        const until = now + this.lockMs;
-        this.ctx.store.setAttempts(id, failedAttempts, until);
-        return checkErrors.locked(until, this.ctx.timeZone, false);
-      }
-      this.ctx.store.setAttempts(id, failedAttempts + 1, null);
+      if (!decision.allowed) return checkErrors.locked(decision.until, this.ctx.timeZone, false);
       return technician;
     });
     if (outcome instanceof Error) throw outcome;
@@ -202,14 +182,14 @@ export class TechnicianChecks implements CheckHistory {
   /** The attempt was already counted: lock when it was the last one allowed. */
   private recordFailure(id: string): Error {
     return this.ctx.unitOfWork.transaction(() => {
-      const now = this.ctx.clock.now();
-      const failed = this.ctx.store.technician(id)?.failedAttempts ?? this.maxAttempts;
-      this.ctx.logger.warn({ technician: id, failedAttempts: failed }, "wrong technician PIN");
-      if (failed < this.maxAttempts) return checkErrors.pinIncorrect(this.maxAttempts - failed);
-      const until = now + this.lockMs;
-      this.ctx.store.setAttempts(id, failed, until);
-      this.ctx.logger.warn({ technician: id, lockedUntil: until }, "technician locked out");
-      return checkErrors.locked(until, this.ctx.timeZone, true);
+      const technician = this.ctx.store.technician(id);
+      const state = technician ?? { failedAttempts: this.rules.maxAttempts, lockedUntil: null };
+      const outcome = afterWrongPin(state, this.ctx.clock.now(), this.rules);
+      this.ctx.logger.warn({ technician: id, failedAttempts: state.failedAttempts }, "wrong technician PIN");
+      if (!outcome.locked) return checkErrors.pinIncorrect(outcome.attemptsLeft);
+      this.ctx.store.setAttempts(id, outcome.state.failedAttempts, outcome.until);
+      this.ctx.logger.warn({ technician: id, lockedUntil: outcome.until }, "technician locked out");
+      return checkErrors.locked(outcome.until, this.ctx.timeZone, true);
     });
   }
 

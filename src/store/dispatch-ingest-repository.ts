@@ -10,97 +10,63 @@
 import type { Database, Statement } from "better-sqlite3";
 import { messageIdKey } from "../contracts/ids.ts";
 import type { CarMessage } from "../contracts/messages.ts";
+import type { Fix } from "../domain/gnss/fix.ts";
 import { type BatchResult, type Inbound, needsOperatorAck } from "../services/dispatch-inbound.ts";
 import { missionStateAfter } from "../services/dispatch-mission-states.ts";
 import { applySeq, missingCount, type SeqRange } from "../services/dispatch-seq-gaps.ts";
+import { prepareStatements } from "./prepared-statements.ts";
 
 type Row = Record<string, unknown>;
 
-export class DispatchIngestRepository {
-  private readonly insertReceived: Statement;
-  private readonly ensureCar: Statement;
-  private readonly readSeq: Statement;
-  private readonly writeSeq: Statement;
-  private readonly insertPosition: Statement;
-  private readonly writeLivePosition: Statement;
-  private readonly writePresence: Statement;
-  private readonly writeStatus: Statement;
-  private readonly writeStatusBySeq: Statement;
-  private readonly writeEquipment: Statement;
-  private readonly writeEquipmentBySeq: Statement;
-  private readonly readAlarm: Statement;
-  private readonly raiseAlarm: Statement;
-  private readonly cancelAlarm: Statement;
-  private readonly insertAlarmEvent: Statement;
-  private readonly insertMessage: Statement;
-  private readonly bumpUnread: Statement;
-  private readonly readMission: Statement;
-  private readonly writeMission: Statement;
-  private readonly bumpCounter: Statement;
-
-  constructor(private readonly db: Database) {
-    this.insertReceived = db.prepare(
-      "INSERT OR IGNORE INTO received (id, vehicle, type, ts, seq, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    );
-    this.ensureCar = db.prepare("INSERT OR IGNORE INTO cars (vehicle, fleet) VALUES (?, ?)");
-    this.readSeq = db.prepare("SELECT last_seq, gaps_json FROM cars WHERE vehicle = ?");
-    this.writeSeq = db.prepare("UPDATE cars SET last_seq = ?, gaps_json = ?, missing = ? WHERE vehicle = ?");
-    this.insertPosition = db.prepare(
-      "INSERT OR IGNORE INTO positions (vehicle, fix_time, lat, lon, speed, heading, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    );
-    // A retained position re-delivered after a newer one must not move the car back.
-    this.writeLivePosition = db.prepare(
-      `UPDATE cars SET position_json = ?, position_received_at = ?
+const sql = {
+  insertReceived:
+    "INSERT OR IGNORE INTO received (id, vehicle, type, ts, seq, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  ensureCar: "INSERT OR IGNORE INTO cars (vehicle, fleet) VALUES (?, ?)",
+  readSeq: "SELECT last_seq, gaps_json FROM cars WHERE vehicle = ?",
+  writeSeq: "UPDATE cars SET last_seq = ?, gaps_json = ?, missing = ? WHERE vehicle = ?",
+  insertPosition:
+    "INSERT OR IGNORE INTO positions (vehicle, fix_time, lat, lon, speed, heading, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  // A retained position re-delivered after a newer one must not move the car back.
+  writeLivePosition: `UPDATE cars SET position_json = ?, position_received_at = ?
        WHERE vehicle = ? AND (position_json IS NULL OR json_extract(position_json, '$.fixTime') <= ?)`,
-    );
-    this.writePresence = db.prepare(
-      `UPDATE cars SET presence_state = ?, presence_since = ?, presence_ts = ?, app = ?
+  writePresence: `UPDATE cars SET presence_state = ?, presence_since = ?, presence_ts = ?, app = ?
        WHERE vehicle = ? AND (presence_ts IS NULL OR presence_ts <= ?)`,
-    );
-    this.writeStatus = db.prepare(
-      "UPDATE cars SET status_json = ?, status_ts = ? WHERE vehicle = ? AND (status_ts IS NULL OR status_ts <= ?)",
-    );
-    this.writeEquipment = db.prepare(
-      `UPDATE cars SET equipment_json = ?, equipment_ts = ?, equipment_at = ?
+  writeStatus:
+    "UPDATE cars SET status_json = ?, status_ts = ? WHERE vehicle = ? AND (status_ts IS NULL OR status_ts <= ?)",
+  writeEquipment: `UPDATE cars SET equipment_json = ?, equipment_ts = ?, equipment_at = ?
        WHERE vehicle = ? AND (equipment_ts IS NULL OR equipment_ts <= ?)`,
-    );
-    // With a seq (every outbox message has one), the car's own commit order says which is newer, not
-    // its clock: a status stamped during a jump of the car's clock used to hide every later one until
-    // real time caught up (found by test/reliability/chaos). The message is in `received` already.
-    // A car whose store was wiped restarts at seq 1: like the seq gaps (dispatch-seq-gaps.ts), dispatch
-    // then holds its last status until the new numbering passes the old one.
-    this.writeStatusBySeq = db.prepare(
-      `UPDATE cars SET status_json = ?, status_ts = ? WHERE vehicle = ?
+  // With a seq (every outbox message has one), the car's own commit order says which is newer, not
+  // its clock: a status stamped during a jump of the car's clock used to hide every later one until
+  // real time caught up (found by test/reliability/chaos). The message is in `received` already.
+  // A car whose store was wiped restarts at seq 1: like the seq gaps (dispatch-seq-gaps.ts), dispatch
+  // then holds its last status until the new numbering passes the old one.
+  writeStatusBySeq: `UPDATE cars SET status_json = ?, status_ts = ? WHERE vehicle = ?
        AND NOT EXISTS (SELECT 1 FROM received WHERE vehicle = ? AND type = 'status' AND seq > ?)`,
-    );
-    this.writeEquipmentBySeq = db.prepare(
-      `UPDATE cars SET equipment_json = ?, equipment_ts = ?, equipment_at = ? WHERE vehicle = ?
+  writeEquipmentBySeq: `UPDATE cars SET equipment_json = ?, equipment_ts = ?, equipment_at = ? WHERE vehicle = ?
        AND NOT EXISTS (SELECT 1 FROM received WHERE vehicle = ? AND type = 'equipment' AND seq > ?)`,
-    );
-    this.readAlarm = db.prepare("SELECT state FROM alarms WHERE vehicle = ? AND alarm_id = ?");
-    this.raiseAlarm = db.prepare(
-      `INSERT INTO alarms (vehicle, alarm_id, kind, state, lat, lon, note, raised_at)
+  readAlarm: "SELECT state FROM alarms WHERE vehicle = ? AND alarm_id = ?",
+  raiseAlarm: `INSERT INTO alarms (vehicle, alarm_id, kind, state, lat, lon, note, raised_at)
        VALUES (?, ?, ?, 'raised', ?, ?, ?, ?)
        ON CONFLICT (vehicle, alarm_id) DO UPDATE SET repeats = repeats + 1,
          lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon)`,
-    );
-    this.cancelAlarm = db.prepare(
-      `INSERT INTO alarms (vehicle, alarm_id, kind, state, lat, lon, note, raised_at, cancelled_at)
+  cancelAlarm: `INSERT INTO alarms (vehicle, alarm_id, kind, state, lat, lon, note, raised_at, cancelled_at)
        VALUES (?, ?, ?, 'cancelled', ?, ?, ?, ?, ?)
        ON CONFLICT (vehicle, alarm_id) DO UPDATE SET state = 'cancelled', cancelled_at = excluded.cancelled_at`,
-    );
-    this.insertAlarmEvent = db.prepare(
-      "INSERT OR IGNORE INTO alarm_events (id, vehicle, alarm_id) VALUES (?, ?, ?)",
-    );
-    this.insertMessage = db.prepare(
-      "INSERT OR IGNORE INTO messages (id, vehicle, direction, text, reply_to, at) VALUES (?, ?, 'in', ?, ?, ?)",
-    );
-    this.bumpUnread = db.prepare("UPDATE cars SET unread = unread + 1 WHERE vehicle = ?");
-    this.readMission = db.prepare("SELECT state, vehicle FROM missions WHERE mission_id = ?");
-    this.writeMission = db.prepare("UPDATE missions SET state = ?, updated_at = ? WHERE mission_id = ?");
-    this.bumpCounter = db.prepare(
-      "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
-    );
+  insertAlarmEvent: "INSERT OR IGNORE INTO alarm_events (id, vehicle, alarm_id) VALUES (?, ?, ?)",
+  insertMessage:
+    "INSERT OR IGNORE INTO messages (id, vehicle, direction, text, reply_to, at) VALUES (?, ?, 'in', ?, ?, ?)",
+  bumpUnread: "UPDATE cars SET unread = unread + 1 WHERE vehicle = ?",
+  readMission: "SELECT state, vehicle FROM missions WHERE mission_id = ?",
+  writeMission: "UPDATE missions SET state = ?, updated_at = ? WHERE mission_id = ?",
+  bumpCounter:
+    "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+};
+
+export class DispatchIngestRepository {
+  private readonly sql: Readonly<Record<keyof typeof sql, Statement>>;
+
+  constructor(private readonly db: Database) {
+    this.sql = prepareStatements(db, sql);
   }
 
   commit(batch: readonly Inbound[]): BatchResult {
@@ -117,7 +83,7 @@ export class DispatchIngestRepository {
     this.db
       .transaction(() => {
         for (const item of batch) this.storeOne(item, result);
-        if (result.duplicates > 0) this.bumpCounter.run("duplicates", result.duplicates);
+        if (result.duplicates > 0) this.sql.bumpCounter.run("duplicates", result.duplicates);
       })
       .immediate();
     return result;
@@ -125,33 +91,24 @@ export class DispatchIngestRepository {
 
   /** Counts rejected messages (a malformed or hostile payload), outside any batch. */
   countRejected(count: number): void {
-    this.bumpCounter.run("rejected", count);
+    this.sql.bumpCounter.run("rejected", count);
   }
 
   private storeOne(item: Inbound, result: BatchResult): void {
     const { vehicle, message, receivedAt } = item;
-    this.ensureCar.run(vehicle, item.fleet);
+    this.sql.ensureCar.run(vehicle, item.fleet);
     if (message.type === "position") {
       const p = message.body;
-      const inserted = this.insertPosition.run(
-        vehicle,
-        p.fixTime,
-        p.lat,
-        p.lon,
-        p.speed ?? null,
-        p.heading ?? null,
-        receivedAt,
-      ).changes;
       // A fix seen twice (its retained copy, the catch-up window) is no event: nothing to count.
-      if (inserted === 0) return;
-      this.writeLivePosition.run(JSON.stringify(p), receivedAt, vehicle, p.fixTime);
+      if (!this.insertFix(vehicle, p, receivedAt)) return;
+      this.sql.writeLivePosition.run(JSON.stringify(p), receivedAt, vehicle, p.fixTime);
       result.stored++;
       result.vehicles.add(vehicle);
       return;
     }
     const bodyForLog = message.type === "track" ? { points: message.body.points.length } : message.body;
     const isNew =
-      this.insertReceived.run(
+      this.sql.insertReceived.run(
         messageIdKey(message.id),
         vehicle,
         message.type,
@@ -163,14 +120,27 @@ export class DispatchIngestRepository {
     if (!isNew) {
       result.duplicates++;
       // The car re-sends an event until it gets its ack: the first ack may have been lost.
-      if (this.isAcked(message) && !this.waitsForOperator(vehicle, message))
-        result.acks.push({ fleet: item.fleet, vehicle, ref: message.id });
+      this.ackIfDue(item, result);
       return;
     }
     result.stored++;
     result.vehicles.add(vehicle);
     if (message.seq !== undefined) this.trackSeq(vehicle, message.seq, result);
     this.apply(item, result);
+    this.ackIfDue(item, result);
+  }
+
+  /** Fills `positions`; false when this fix was already there. */
+  private insertFix(vehicle: string, p: Fix, receivedAt: number): boolean {
+    const { fixTime, lat, lon, speed, heading } = p;
+    return (
+      this.sql.insertPosition.run(vehicle, fixTime, lat, lon, speed ?? null, heading ?? null, receivedAt)
+        .changes === 1
+    );
+  }
+
+  private ackIfDue(item: Inbound, result: BatchResult): void {
+    const { vehicle, message } = item;
     if (this.isAcked(message) && !this.waitsForOperator(vehicle, message))
       result.acks.push({ fleet: item.fleet, vehicle, ref: message.id });
   }
@@ -194,12 +164,12 @@ export class DispatchIngestRepository {
 
   private waitsForOperator(vehicle: string, message: CarMessage): boolean {
     if (message.type !== "alarm") return false;
-    const row = this.readAlarm.get(vehicle, message.body.alarmId) as Row | undefined;
+    const row = this.sql.readAlarm.get(vehicle, message.body.alarmId) as Row | undefined;
     return needsOperatorAck(message, row?.state === "acknowledged");
   }
 
   private trackSeq(vehicle: string, seq: number, result: BatchResult): void {
-    const row = this.readSeq.get(vehicle) as Row;
+    const row = this.sql.readSeq.get(vehicle) as Row;
     const state = {
       lastSeq: (row.last_seq as number | null) ?? null,
       gaps: JSON.parse(String(row.gaps_json)) as SeqRange[],
@@ -210,7 +180,12 @@ export class DispatchIngestRepository {
       const gap = step.state.gaps[step.state.gaps.length - 1];
       if (gap) result.gapsOpened.push({ vehicle, ...gap });
     }
-    this.writeSeq.run(step.state.lastSeq, JSON.stringify(step.state.gaps), missingCount(step.state), vehicle);
+    this.sql.writeSeq.run(
+      step.state.lastSeq,
+      JSON.stringify(step.state.gaps),
+      missingCount(step.state),
+      vehicle,
+    );
   }
 
   private apply(item: Inbound, result: BatchResult): void {
@@ -218,54 +193,35 @@ export class DispatchIngestRepository {
     const at = new Date(receivedAt).toISOString();
     switch (message.type) {
       case "track": {
-        for (const p of message.body.points)
-          this.insertPosition.run(
-            vehicle,
-            p.fixTime,
-            p.lat,
-            p.lon,
-            p.speed ?? null,
-            p.heading ?? null,
-            receivedAt,
-          );
+        for (const p of message.body.points) this.insertFix(vehicle, p, receivedAt);
         // The board shows the newest fix dispatch holds, however it came: a backfilled point can be
         // newer than the last live one (the live stream follows the reporting policy, not every fix).
         const newest = message.body.points.at(-1);
-        if (newest) this.writeLivePosition.run(JSON.stringify(newest), receivedAt, vehicle, newest.fixTime);
+        if (newest)
+          this.sql.writeLivePosition.run(JSON.stringify(newest), receivedAt, vehicle, newest.fixTime);
         return;
       }
-      case "presence":
-        this.writePresence.run(
-          message.body.state,
-          message.body.since,
-          message.ts,
-          message.body.app,
-          vehicle,
-          message.ts,
-        );
+      case "presence": {
+        const { state, since, app } = message.body;
+        this.sql.writePresence.run(state, since, message.ts, app, vehicle, message.ts);
         return;
+      }
       case "status": {
-        if (message.seq === undefined)
-          this.writeStatus.run(JSON.stringify(message.body), message.ts, vehicle, message.ts);
-        else
-          this.writeStatusBySeq.run(JSON.stringify(message.body), message.ts, vehicle, vehicle, message.seq);
+        const { ts, seq } = message;
+        const body = JSON.stringify(message.body);
+        if (seq === undefined) this.sql.writeStatus.run(body, ts, vehicle, ts);
+        else this.sql.writeStatusBySeq.run(body, ts, vehicle, vehicle, seq);
         const missionId = message.body.missionId;
         if (missionId !== undefined) this.moveMission(missionId, vehicle, message.body.key, at, result);
         return;
       }
-      case "equipment":
-        if (message.seq === undefined)
-          this.writeEquipment.run(JSON.stringify(message.body), message.ts, receivedAt, vehicle, message.ts);
-        else
-          this.writeEquipmentBySeq.run(
-            JSON.stringify(message.body),
-            message.ts,
-            receivedAt,
-            vehicle,
-            vehicle,
-            message.seq,
-          );
+      case "equipment": {
+        const { ts, seq } = message;
+        const body = JSON.stringify(message.body);
+        if (seq === undefined) this.sql.writeEquipment.run(body, ts, receivedAt, vehicle, ts);
+        else this.sql.writeEquipmentBySeq.run(body, ts, receivedAt, vehicle, vehicle, seq);
         return;
+      }
       case "mission.ack":
         this.moveMission(message.body.missionId, vehicle, message.body.state, at, result);
         return;
@@ -274,42 +230,21 @@ export class DispatchIngestRepository {
         return;
       case "alarm": {
         const b = message.body;
-        this.insertAlarmEvent.run(message.id, vehicle, b.alarmId);
-        if (b.state === "raised")
-          this.raiseAlarm.run(
-            vehicle,
-            b.alarmId,
-            b.kind,
-            b.lat ?? null,
-            b.lon ?? null,
-            b.note ?? null,
-            message.ts,
-          );
-        else
-          this.cancelAlarm.run(
-            vehicle,
-            b.alarmId,
-            b.kind,
-            b.lat ?? null,
-            b.lon ?? null,
-            b.note ?? null,
-            message.ts,
-            message.ts,
-          );
+        this.sql.insertAlarmEvent.run(message.id, vehicle, b.alarmId);
+        const alarm = [vehicle, b.alarmId, b.kind, b.lat ?? null, b.lon ?? null, b.note ?? null, message.ts];
+        // A cancel's time is its `cancelled_at`, and its `raised_at` when its raise never came.
+        if (b.state === "raised") this.sql.raiseAlarm.run(...alarm);
+        else this.sql.cancelAlarm.run(...alarm, message.ts);
         result.alarms.add(`${vehicle}/${b.alarmId}`);
         return;
       }
-      case "message":
-        this.insertMessage.run(
-          message.id,
-          vehicle,
-          message.body.text,
-          message.body.replyTo ?? null,
-          message.ts,
-        );
-        this.bumpUnread.run(vehicle);
+      case "message": {
+        const { text, replyTo } = message.body;
+        this.sql.insertMessage.run(message.id, vehicle, text, replyTo ?? null, message.ts);
+        this.sql.bumpUnread.run(vehicle);
         result.messages.push(message.id);
         return;
+      }
       default:
         // check, rejected, shift: kept in `received` for the timeline.
         return;
@@ -323,12 +258,12 @@ export class DispatchIngestRepository {
     at: string,
     result: BatchResult,
   ): void {
-    const row = this.readMission.get(missionId) as Row | undefined;
+    const row = this.sql.readMission.get(missionId) as Row | undefined;
     // A mission dispatch did not create (another instance's database, a test) is not tracked here.
     if (row === undefined || row.vehicle !== vehicle) return;
     const state = missionStateAfter(String(row.state), next);
     if (state === null) return;
-    this.writeMission.run(state, at, missionId);
+    this.sql.writeMission.run(state, at, missionId);
     result.missions.add(missionId);
   }
 }
