@@ -14,7 +14,10 @@ import { pathToFileURL } from "node:url";
 export interface WebUi {
   /** The Vite root (holds index.html and vite.config.ts). */
   root: string;
-  /** Files or folders outside the root, relative to the repository, that end up in the bundle. */
+  /**
+   * Files or folders outside the root, relative to the repository, that end up in the bundle;
+   * apps/web-build, which every UI bundles, need not be named.
+   */
   sharedSources: readonly string[];
   /** What the UI is called in log lines and errors: "the kiosk UI". */
   name: string;
@@ -31,6 +34,8 @@ export interface WebBuilder {
 }
 
 const staleLockMs = 120_000;
+/** The shared stylesheets and components (this folder), part of every UI's bundle. */
+const webBuildFolder = "apps/web-build";
 
 function newestMtime(path: string): number {
   let stat: ReturnType<typeof statSync>;
@@ -62,7 +67,7 @@ export function webBuilder(ui: WebUi): WebBuilder {
     }
     const sources = Math.max(
       newestMtime(ui.root),
-      ...ui.sharedSources.map((file) => newestMtime(join(repoRoot, file))),
+      ...[webBuildFolder, ...ui.sharedSources].map((file) => newestMtime(join(repoRoot, file))),
     );
     return sources > built;
   };

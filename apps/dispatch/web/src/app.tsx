@@ -3,13 +3,14 @@
  * (the service's cookie; `GET /api/session` tells whether it is still valid), and the login screen.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
+import { storedChoice } from "../../../web-build/stored-choice.ts";
 import { AlarmSound } from "./alarm-sound.ts";
 import { api, type Operator } from "./api.ts";
 import { Login } from "./components/login.tsx";
 import { Console } from "./console.tsx";
 import { failureText } from "./failure-text.ts";
 import { type Lang, LangContext, langContextValue, langs } from "./i18n/i18n.ts";
-import { storedChoice, type Theme, themes } from "./theme.ts";
+import { type Theme, themes } from "./theme.ts";
 
 /** One per page: the browser lets it ring only after a user gesture (the login click is one). */
 const sound = new AlarmSound();

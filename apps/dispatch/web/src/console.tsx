@@ -4,6 +4,8 @@
  * selected car's messages and history, and the fleet's equipment.
  */
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import { useLiveState } from "../../../web-build/live-connection.ts";
+import { TabBar } from "../../../web-build/tab-bar.tsx";
 import type { AlarmSound } from "./alarm-sound.ts";
 import { api, type Operator } from "./api.ts";
 import { AlarmBanner } from "./components/alarm-banner.tsx";
@@ -59,14 +61,10 @@ function useLive(onSignedOut: () => void): [LiveBoard, LiveState] {
       }),
     [onSignedOut],
   );
-  const [state, setState] = useState(board.current());
+  const state = useLiveState(board);
   useEffect(() => {
-    const unsubscribe = board.subscribe(setState);
     board.start();
-    return () => {
-      unsubscribe();
-      board.stop();
-    };
+    return () => board.stop();
   }, [board]);
   return [board, state];
 }
@@ -191,26 +189,16 @@ export function Console({ operator, sound, theme, onLanguage, onTheme, onSignedO
           <FleetBoard cars={cars} now={now} selected={vehicle} onSelect={setSelected} />
         </section>
         <section class="side-pane">
-          <div class="tabs" role="tablist">
-            {tabs.map(([id, key]) => (
-              <button
-                type="button"
-                role="tab"
-                key={id}
-                class={`tab${tab === id ? " active" : ""}`}
-                aria-selected={tab === id}
-                data-testid={`tab-${id}`}
-                onClick={() => setTab(id)}
-              >
-                {t(key)}
-                {id === "messages" &&
-                  vehicle !== null &&
-                  (state.cars.get(vehicle)?.unreadMessages ?? 0) > 0 && (
-                    <span class="count">{state.cars.get(vehicle)?.unreadMessages}</span>
-                  )}
-              </button>
-            ))}
-          </div>
+          <TabBar
+            tabs={tabs.map(([id, key]) => ({
+              id,
+              label: t(key),
+              count:
+                id === "messages" && vehicle !== null ? state.cars.get(vehicle)?.unreadMessages : undefined,
+            }))}
+            active={tab}
+            onSelect={setTab}
+          />
           <div class="tab-panel" role="tabpanel">
             {tab === "map" && (
               <FleetMap cars={mapCars} missions={mapMissions} tiles={tiles} onSelect={setSelected} />

@@ -1,5 +1,5 @@
-/** How times and ages read on the console; clock times and distances come from the kiosk's format. */
-import { clockTime, distanceText } from "../../../kiosk/renderer/src/format.ts";
+/** How times and ages read on the console; clock times and distances read as on the doctor's screen. */
+import { clockTime, distanceText } from "../../../web-build/clock-distance-text.ts";
 import type { Lang } from "./i18n/i18n.ts";
 
 export { clockTime, distanceText };

@@ -1,7 +1,7 @@
 /**
  * The live board: the snapshot the service sends when the WebSocket opens, kept current by its
- * `car`, `alarm`, `message` and `mission` pushes. Reconnects on its own (quickly at first, then every
- * 5 s at most) and takes a fresh snapshot each time, so nothing missed while away stays missing.
+ * `car`, `alarm`, `message` and `mission` pushes. Reconnects on its own (apps/web-build/live-connection.ts)
+ * and takes a fresh snapshot each time, so nothing missed while away stays missing.
  */
 import {
   type AlarmRow,
@@ -11,8 +11,9 @@ import {
   type MessageRow,
   type MissionRow,
 } from "../../../../src/contracts/dispatch-api.ts";
+import { type LinkState, LiveConnection } from "../../../web-build/live-connection.ts";
 
-export type LinkState = "connecting" | "open" | "closed";
+export type { LinkState };
 
 export interface LiveState {
   link: LinkState;
@@ -32,54 +33,31 @@ export interface LiveState {
 
 const endedMissions = new Set(["closed", "cancelled"]);
 
-export class LiveBoard {
-  private socket: WebSocket | null = null;
-  private state: LiveState = {
-    link: "connecting",
-    fleet: null,
-    cars: new Map(),
-    alarms: new Map(),
-    missions: new Map(),
-    messages: new Map(),
-    clockOffsetMs: 0,
-    alarmSeenAt: new Map(),
-  };
-  private readonly listeners = new Set<(state: LiveState) => void>();
-  private retryMs = 250;
-  private stopped = false;
-
+export class LiveBoard extends LiveConnection<LiveState> {
   /** Called when the socket closes: the console checks whether the session is still valid. */
-  constructor(private readonly onClosed: () => void = () => {}) {}
-
-  start(): void {
-    this.stopped = false;
-    this.open();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.socket?.close();
-  }
-
-  current(): LiveState {
-    return this.state;
-  }
-
-  subscribe(listener: (state: LiveState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  constructor(private readonly onClosed: () => void = () => {}) {
+    super({
+      link: "connecting",
+      fleet: null,
+      cars: new Map(),
+      alarms: new Map(),
+      missions: new Map(),
+      messages: new Map(),
+      clockOffsetMs: 0,
+      alarmSeenAt: new Map(),
+    });
   }
 
   /** Applies an answer the console got by HTTP (an acknowledged alarm, a created mission...) at once. */
   apply(push: DispatchPush): void {
-    this.receive(push);
+    this.receivePush(push);
   }
 
   /** Replaces a car's conversation with what the service returned. */
   setMessages(vehicle: string, rows: readonly MessageRow[]): void {
     const merged = new Map<string, MessageRow>();
-    for (const row of [...rows, ...(this.state.messages.get(vehicle) ?? [])]) merged.set(row.id, row);
-    const messages = new Map(this.state.messages);
+    for (const row of [...rows, ...(this.current().messages.get(vehicle) ?? [])]) merged.set(row.id, row);
+    const messages = new Map(this.current().messages);
     messages.set(
       vehicle,
       [...merged.values()].sort((a, b) => a.at.localeCompare(b.at)),
@@ -87,44 +65,29 @@ export class LiveBoard {
     this.update({ messages });
   }
 
-  private open(): void {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}/api/ws`);
-    this.socket = socket;
-    this.update({ link: "connecting" });
-    socket.onopen = () => {
-      this.retryMs = 250;
-      this.update({ link: "open" });
-    };
-    socket.onmessage = (event: MessageEvent<string>) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      const parsed = dispatchPushSchema.safeParse(json);
-      if (parsed.success) this.receive(parsed.data);
-    };
-    socket.onclose = () => {
-      this.socket = null;
-      this.update({ link: "closed" });
-      if (this.stopped) return;
-      this.onClosed();
-      setTimeout(() => {
-        if (!this.stopped) this.open();
-      }, this.retryMs);
-      this.retryMs = Math.min(this.retryMs * 2, 5000);
-    };
+  protected override closed(retrying: boolean): void {
+    // After stop() (the operator signed out) there is no session left to check.
+    if (retrying) this.onClosed();
   }
 
-  private receive(push: DispatchPush): void {
+  protected receive(text: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const parsed = dispatchPushSchema.safeParse(json);
+    if (parsed.success) this.receivePush(parsed.data);
+  }
+
+  private receivePush(push: DispatchPush): void {
     const serverTime = push.type === "snapshot" ? push.snapshot.serverTime : push.serverTime;
     const clockOffsetMs = Date.parse(serverTime) - Date.now();
     switch (push.type) {
       case "snapshot": {
         const { snapshot } = push;
-        const alarmSeenAt = new Map(this.state.alarmSeenAt);
+        const alarmSeenAt = new Map(this.current().alarmSeenAt);
         for (const alarm of snapshot.openAlarms)
           if (!alarmSeenAt.has(alarm.alarmId)) alarmSeenAt.set(alarm.alarmId, performance.now());
         this.update({
@@ -142,16 +105,16 @@ export class LiveBoard {
         return;
       }
       case "car": {
-        const cars = new Map(this.state.cars);
+        const cars = new Map(this.current().cars);
         cars.set(push.car.vehicle, push.car);
         this.update({ cars, clockOffsetMs });
         return;
       }
       case "alarm": {
-        const alarms = new Map(this.state.alarms);
+        const alarms = new Map(this.current().alarms);
         if (push.alarm.state === "cancelled") alarms.delete(push.alarm.alarmId);
         else alarms.set(push.alarm.alarmId, push.alarm);
-        let alarmSeenAt = this.state.alarmSeenAt;
+        let alarmSeenAt = this.current().alarmSeenAt;
         if (!alarmSeenAt.has(push.alarm.alarmId)) {
           const seen = new Map(alarmSeenAt);
           seen.set(push.alarm.alarmId, performance.now());
@@ -161,7 +124,7 @@ export class LiveBoard {
         return;
       }
       case "mission": {
-        const missions = new Map(this.state.missions);
+        const missions = new Map(this.current().missions);
         if (endedMissions.has(push.mission.state)) missions.delete(push.mission.missionId);
         else missions.set(push.mission.missionId, push.mission);
         this.update({ missions, clockOffsetMs });
@@ -173,10 +136,5 @@ export class LiveBoard {
         return;
       }
     }
-  }
-
-  private update(change: Partial<LiveState>): void {
-    this.state = { ...this.state, ...change };
-    for (const listener of this.listeners) listener(this.state);
   }
 }

@@ -4,8 +4,3 @@
  */
 export type Theme = "day" | "night";
 export const themes: readonly Theme[] = ["night", "day"];
-
-export function storedChoice<T extends string>(key: string, allowed: readonly T[]): T | null {
-  const value = localStorage.getItem(key);
-  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
-}

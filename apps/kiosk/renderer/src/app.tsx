@@ -9,6 +9,9 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { UiCommand } from "../../../../src/contracts/ui-api.ts";
+import { useLiveState } from "../../../web-build/live-connection.ts";
+import { storedChoice } from "../../../web-build/stored-choice.ts";
+import { TabBar } from "../../../web-build/tab-bar.tsx";
 import { AlarmBanner, LoneWorkerPrompt } from "./components/alarm-banner.tsx";
 import { EquipmentPanel } from "./components/equipment-panel.tsx";
 import { Header } from "./components/header.tsx";
@@ -23,9 +26,9 @@ import { ShiftSummaryScreen } from "./components/shift-summary.tsx";
 import { SignInScreen } from "./components/sign-in-screen.tsx";
 import { StatusPad } from "./components/status-pad.tsx";
 import { TechnicianMode } from "./components/technician-mode.tsx";
-import type { ConnectionSnapshot, KioskConnection } from "./connection.ts";
+import type { KioskConnection } from "./connection.ts";
 import type { DictionaryKey } from "./i18n/fr.ts";
-import { type Lang, LangContext, langContextValue, translator } from "./i18n/i18n.ts";
+import { type Lang, LangContext, langContextValue, langs, translator } from "./i18n/i18n.ts";
 import { KioskContext, type KioskContextValue } from "./kiosk-context.ts";
 import { resolveTheme, type ThemeChoice } from "./theme.ts";
 
@@ -42,21 +45,12 @@ const themeOrder: readonly ThemeChoice[] = ["auto", "day", "night"];
 /** A touch tells the core at most this often (and four times per lock delay): the lock counts minutes, not taps. */
 const activityEveryMs = 5000;
 
-function stored<T extends string>(key: string, allowed: readonly T[]): T | null {
-  const value = localStorage.getItem(key);
-  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
-}
-
-function useSnapshot(connection: KioskConnection): ConnectionSnapshot {
-  const [snapshot, setSnapshot] = useState(connection.current());
-  useEffect(() => connection.subscribe(setSnapshot), [connection]);
-  return snapshot;
-}
-
 export function App({ connection }: { connection: KioskConnection }) {
-  const snapshot = useSnapshot(connection);
-  const [chosenLang, setChosenLang] = useState<Lang | null>(() => stored("sosm.lang", ["fr", "en"]));
-  const [chosenTheme, setChosenTheme] = useState<ThemeChoice | null>(() => stored("sosm.theme", themeOrder));
+  const snapshot = useLiveState(connection);
+  const [chosenLang, setChosenLang] = useState<Lang | null>(() => storedChoice("sosm.lang", langs));
+  const [chosenTheme, setChosenTheme] = useState<ThemeChoice | null>(() =>
+    storedChoice("sosm.theme", themeOrder),
+  );
   const [tab, setTab] = useState<Tab>("mission");
   const [seen, setSeen] = useState<ReadonlySet<string>>(new Set());
   const [minute, setMinute] = useState(0);
@@ -190,24 +184,17 @@ export function App({ connection }: { connection: KioskConnection }) {
           ) : (
             <div class="body">
               <main class="main">
-                <div class="tabs" role="tablist">
-                  {tabs
+                <TabBar
+                  tabs={tabs
                     .filter(([id]) => id !== "shift" || shift !== null)
-                    .map(([id, key]) => (
-                      <button
-                        type="button"
-                        role="tab"
-                        key={id}
-                        class={`tab${tab === id ? " active" : ""}`}
-                        aria-selected={tab === id}
-                        data-testid={`tab-${id}`}
-                        onClick={() => setTab(id)}
-                      >
-                        {langValue.t(key)}
-                        {id === "messages" && unread > 0 && <span class="count">{unread}</span>}
-                      </button>
-                    ))}
-                </div>
+                    .map(([id, key]) => ({
+                      id,
+                      label: langValue.t(key),
+                      count: id === "messages" ? unread : undefined,
+                    }))}
+                  active={tab}
+                  onSelect={setTab}
+                />
                 <div class="tab-panel" role="tabpanel">
                   {tab === "mission" && (
                     <MissionScreen seen={seen} onSeen={(key) => setSeen(new Set([...seen, key]))} />

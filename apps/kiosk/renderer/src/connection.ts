@@ -3,12 +3,14 @@
  * carries the doctor's commands, reconnecting on its own. The token comes from the address fragment
  * (`#token=…`, never sent in a request line), is removed from the address bar at once, and kept in
  * sessionStorage so that a reload of this tab still works; it travels as the `sosm.<token>`
- * subprotocol, next to `sosm.v1` which the server selects.
+ * subprotocol, next to `sosm.v1` which the server selects. How it reconnects:
+ * apps/web-build/live-connection.ts.
  *
  * A command never waits for a reconnect: if the socket is down, it goes by HTTP POST at once (the
  * panic button must never be slowed by a reconnect loop).
  */
 import type { UiCommand, UiOutcome, UiServerMessage, UiState } from "../../../../src/contracts/ui-api.ts";
+import { type LinkState, LiveConnection } from "../../../web-build/live-connection.ts";
 
 const storageKey = "sosm.token";
 
@@ -22,8 +24,6 @@ export function takeToken(): string | null {
   }
   return sessionStorage.getItem(storageKey);
 }
-
-export type LinkState = "connecting" | "open" | "closed";
 
 export interface ConnectionSnapshot {
   state: UiState | null;
@@ -39,39 +39,17 @@ const lostText = {
   en: "Link to the terminal lost: the action may not have been recorded.",
 };
 
-export class KioskConnection {
-  private socket: WebSocket | null = null;
-  private snapshot: ConnectionSnapshot = { state: null, link: "connecting", clockOffsetMs: 0 };
-  private readonly listeners = new Set<(snapshot: ConnectionSnapshot) => void>();
+export class KioskConnection extends LiveConnection<ConnectionSnapshot> {
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
-  private retryMs = 250;
-  private stopped = false;
 
-  constructor(private readonly token: string) {}
-
-  start(): void {
-    this.stopped = false;
-    this.open();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.socket?.close();
-  }
-
-  current(): ConnectionSnapshot {
-    return this.snapshot;
-  }
-
-  subscribe(listener: (snapshot: ConnectionSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  constructor(private readonly token: string) {
+    super({ state: null, link: "connecting", clockOffsetMs: 0 }, ["sosm.v1", `sosm.${token}`]);
   }
 
   async send(command: UiCommand): Promise<UiOutcome> {
-    const socket = this.socket;
-    if (socket !== null && socket.readyState === WebSocket.OPEN) {
+    const socket = this.openSocket();
+    if (socket !== null) {
       const requestId = `r${this.nextId++}`;
       const answer = new Promise<UiOutcome>((resolve) => this.pending.set(requestId, { resolve }));
       socket.send(JSON.stringify({ requestId, command }));
@@ -93,31 +71,15 @@ export class KioskConnection {
     }
   }
 
-  private open(): void {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}/api/ws`, ["sosm.v1", `sosm.${this.token}`]);
-    this.socket = socket;
-    this.update({ link: "connecting" });
-    socket.onopen = () => {
-      this.retryMs = 250;
-      this.update({ link: "open" });
-    };
-    socket.onmessage = (event: MessageEvent<string>) => this.receive(event.data);
-    socket.onclose = () => {
-      this.socket = null;
-      for (const [id, pending] of this.pending) {
-        pending.resolve({ ok: false, error: { code: "link_lost", text: lostText } });
-        this.pending.delete(id);
-      }
-      this.update({ link: "closed" });
-      if (this.stopped) return;
-      // Quick at first (the core restarts in about two seconds), then every 5 s at most.
-      setTimeout(() => this.open(), this.retryMs);
-      this.retryMs = Math.min(this.retryMs * 2, 5000);
-    };
+  /** A command sent on the lost socket gets no answer: its caller learns that at once. */
+  protected override closed(): void {
+    for (const [id, pending] of this.pending) {
+      pending.resolve({ ok: false, error: { code: "link_lost", text: lostText } });
+      this.pending.delete(id);
+    }
   }
 
-  private receive(text: string): void {
+  protected receive(text: string): void {
     let message: UiServerMessage;
     try {
       message = JSON.parse(text) as UiServerMessage;
@@ -130,10 +92,5 @@ export class KioskConnection {
       this.pending.get(message.requestId)?.resolve(message.outcome);
       this.pending.delete(message.requestId);
     }
-  }
-
-  private update(change: Partial<ConnectionSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...change };
-    for (const listener of this.listeners) listener(this.snapshot);
   }
 }

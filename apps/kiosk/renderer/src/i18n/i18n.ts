@@ -1,35 +1,9 @@
 /** French first, English switchable (issue 6): `t(key, values)` in the language the doctor chose. */
-import { createContext } from "preact";
-import { useContext } from "preact/hooks";
+import { langKit } from "../../../../web-build/i18n.ts";
 import { en } from "./en.ts";
-import { type Dictionary, type DictionaryKey, fr } from "./fr.ts";
+import { type DictionaryKey, fr } from "./fr.ts";
 
-export type Lang = "fr" | "en";
-export const dictionaries: Readonly<Record<Lang, Dictionary>> = { fr, en };
+export { type Lang, langs } from "../../../../web-build/i18n.ts";
 
-export type Translate = (key: DictionaryKey, values?: Readonly<Record<string, string | number>>) => string;
-
-export function translator(lang: Lang): Translate {
-  const dictionary = dictionaries[lang];
-  return (key, values) =>
-    dictionary[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-      values?.[name] === undefined ? whole : String(values[name]),
-    );
-}
-
-export interface LangContextValue {
-  lang: Lang;
-  t: Translate;
-  /** The core's sentences come in both languages: pick ours. */
-  pick: (text: { fr: string; en: string }) => string;
-}
-
-export function langContextValue(lang: Lang): LangContextValue {
-  return { lang, t: translator(lang), pick: (text) => text[lang] };
-}
-
-export const LangContext = createContext<LangContextValue>(langContextValue("fr"));
-
-export function useLang(): LangContextValue {
-  return useContext(LangContext);
-}
+const kit = langKit<DictionaryKey>({ fr, en });
+export const { translator, langContextValue, LangContext, useLang } = kit;
