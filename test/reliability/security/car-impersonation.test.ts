@@ -19,8 +19,6 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DispatchService } from "../../../apps/dispatch/dispatch-service.ts";
 import { carEnvelope } from "../../../src/contracts/car-envelope.ts";
-import { systemClock } from "../../../src/services/ports.ts";
-import { MqttDispatchLink } from "../../../src/transport/mqtt-dispatch-link.ts";
 import { waitUntil } from "../../support/socat.ts";
 import { carA, carB, collect, dispatchIdentity, hardware, sleep, stranger, TlsFleet } from "./tls-fleet.ts";
 
@@ -150,19 +148,7 @@ describe("identities the broker refuses", () => {
   });
 
   it("lets a copied configuration of car B on car A's certificate reach none of B's topics", async () => {
-    const link = new MqttDispatchLink({
-      fleet: "bordeaux",
-      vehicle: "BDX-08",
-      url: fleet.url,
-      tls: fleet.files(carA),
-      logger,
-      clock: systemClock,
-      appVersion: "1.2.3",
-      backoff: { initialMs: 200, factor: 2, maxMs: 1000 },
-    });
-    const commands: string[] = [];
-    link.onCommand((_topic, payload) => commands.push(payload.toString()));
-    fleet.onCleanup(() => link.stop());
+    const { link, commands } = fleet.carLink("BDX-08", carA);
     const realB = await fleet.connectAs(carB);
     const seenByB = collect(realB);
     await realB.subscribeAsync("sosm/v1/bordeaux/BDX-08/cmd", { qos: 1 });

@@ -13,8 +13,6 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DispatchService } from "../../../apps/dispatch/dispatch-service.ts";
 import { carEnvelope } from "../../../src/contracts/car-envelope.ts";
-import { systemClock } from "../../../src/services/ports.ts";
-import { MqttDispatchLink } from "../../../src/transport/mqtt-dispatch-link.ts";
 import { waitUntil } from "../../support/socat.ts";
 import {
   carA,
@@ -48,24 +46,6 @@ afterEach(async () => {
 const identity = (name: string) => fleet.identity(name);
 const connectAs = (name: string, options: IClientOptions = {}) => fleet.connectAs(name, options);
 
-/** A car through the product's own link, with its certificate files as the config gives them. */
-function carLink(vehicle: string, name: string) {
-  const link = new MqttDispatchLink({
-    fleet: "bordeaux",
-    vehicle,
-    url,
-    tls: fleet.files(name),
-    logger,
-    clock: systemClock,
-    appVersion: "1.2.3",
-    backoff: { initialMs: 200, factor: 2, maxMs: 1000 },
-  });
-  const commands: string[] = [];
-  link.onCommand((_topic, payload) => commands.push(payload.toString()));
-  fleet.onCleanup(() => link.stop());
-  return { link, commands };
-}
-
 describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
   it("is what make-acl.sh generates for the example roster", () => {
     const generated = execFileSync(join(hardware, "make-acl.sh"), ["bordeaux/BDX-07", "bordeaux/BDX-08"]);
@@ -82,7 +62,7 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
     const dispatchClient = await connectAs(dispatch);
     const seen = collect(dispatchClient);
     await dispatchClient.subscribeAsync("sosm/v1/#", { qos: 1 });
-    const { link } = carLink("BDX-07", carA);
+    const { link } = fleet.carLink("BDX-07", carA);
     link.start();
     await waitUntil(() => link.isConnected(), "car A connected");
     await waitUntil(() => [...link.subscriptions().values()].every((code) => code === 1), "SUBACKs");
@@ -134,7 +114,7 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
   });
 
   it("does not let car A impersonate B with B's client id: no B topics, no B session, no kick", async () => {
-    const b = carLink("BDX-08", carB);
+    const b = fleet.carLink("BDX-08", carB);
     b.link.start();
     await waitUntil(() => b.link.subscriptions().get("sosm/v1/bordeaux/BDX-08/cmd") === 1, "B subscribed");
     await b.link.stop(); // B's persistent session now waits for it at the broker
@@ -154,7 +134,7 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
     await sleep(300);
     expect(impostorSeen).toEqual([]);
 
-    const back = carLink("BDX-08", carB);
+    const back = fleet.carLink("BDX-08", carB);
     back.link.start();
     await waitUntil(() => back.commands.length === 1, "B's queued command");
     expect(back.commands).toEqual(['{"queued":"for B"}']);
@@ -180,7 +160,7 @@ describe("the shipped mosquitto ACL with per-vehicle certificates", () => {
   });
 
   it("lets dispatch read every car and command a car and the fleet, but not write car topics", async () => {
-    const { link, commands } = carLink("BDX-07", carA);
+    const { link, commands } = fleet.carLink("BDX-07", carA);
     link.start();
     await waitUntil(() => [...link.subscriptions().values()].every((code) => code === 1), "car subscribed");
     const d = await connectAs(dispatch);

@@ -8,6 +8,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { pino } from "pino";
+import { systemClock } from "../../../src/services/ports.ts";
+import { MqttDispatchLink } from "../../../src/transport/mqtt-dispatch-link.ts";
 import { Mosquitto } from "../../support/mosquitto.ts";
 
 export const hardware = new URL("../../../hardware/mosquitto/", import.meta.url).pathname;
@@ -65,6 +68,27 @@ export class TlsFleet {
     });
     this.onCleanup(() => client.endAsync(true));
     return client;
+  }
+
+  /**
+   * A car through the product's own link, configured as `vehicle` with the certificate files of
+   * `name` as the config gives them (another car's, to try an impersonation); stopped by cleanup().
+   */
+  carLink(vehicle: string, name: string): { link: MqttDispatchLink; commands: string[] } {
+    const link = new MqttDispatchLink({
+      fleet: "bordeaux",
+      vehicle,
+      url: this.url,
+      tls: this.files(name),
+      logger: pino({ level: "silent" }),
+      clock: systemClock,
+      appVersion: "1.2.3",
+      backoff: { initialMs: 200, factor: 2, maxMs: 1000 },
+    });
+    const commands: string[] = [];
+    link.onCommand((_topic, payload) => commands.push(payload.toString()));
+    this.onCleanup(() => link.stop());
+    return { link, commands };
   }
 
   onCleanup(cleanup: () => Promise<unknown> | unknown): void {
